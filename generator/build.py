@@ -1,0 +1,128 @@
+"""The stages in order: load → validate → markdown → compute → plan → render → write.
+
+Only this module knows the order. Each stage reports every problem it finds; the build
+stops after a stage that found any, before anything is published.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from . import urls
+from .compute import default_as_of
+from .errors import BuildFailed, Problems, Source, relpath
+from .load.site import load_site
+from .markdown import MarkdownRenderer
+from .model import Content
+from .output import Staging, check_target
+from .plan import Output, plan
+from .render import make_environment, render_output, theme_dirs
+from .site import Site, build_site
+from .validate import validate
+
+
+@dataclass
+class BuildReport:
+    pages: int
+    files: int
+    seconds: float
+    out: Path
+
+
+def _raise_if(problems: Problems) -> None:
+    if problems:
+        raise BuildFailed(problems)
+
+
+def render_bodies(content: Content, root: Path, problems: Problems) -> tuple[dict[tuple[str, str], str], set[str]]:
+    """Every Markdown body → safe HTML, keyed by (kind, id); plus the images they use."""
+
+    def exists(path: str) -> bool:
+        full = root / path
+        return full.is_file() and root.resolve() in full.resolve().parents
+
+    renderer = MarkdownRenderer(lambda p: content.config.base_path + urls.media(p), exists)
+    html: dict[tuple[str, str], str] = {}
+    assets: set[str] = set()
+    records = [(a.kind, a) for a in (*content.articles, *content.documents)]
+    records += [("meeting", m) for m in content.meetings] + [("page", p) for p in content.pages]
+    for kind, record in records:
+        folder = record.origin.file.rsplit("/", 1)[0]
+        result = renderer.render(record.body, folder)
+        for src in result.missing:
+            problems.add("E051", record.origin.at(record.body_line), src=src)
+        assets.update(result.assets)
+        html[(kind, record.id)] = result.html
+        assets.update(urls.content_file(record.origin.file, i.src) for i in getattr(record, "images", ()))
+    return html, assets
+
+
+def prepare(root: Path, problems: Problems | None = None) -> Site:
+    """Load, validate and compute: everything but writing. Raises BuildFailed."""
+    problems = problems or Problems()
+    content = load_site(root, problems)
+    if content is None:
+        raise BuildFailed(problems)
+    validate(content, root, problems)
+    _raise_if(problems)
+    html, assets = render_bodies(content, root, problems)
+    _raise_if(problems)
+    site = build_site(content, html, default_as_of(content.config.as_of))
+    site.assets = sorted(assets)
+    return site
+
+
+def _render_all(env: jinja2.Environment, site: Site, outputs: list[Output], staging: Staging,
+                problems: Problems) -> None:
+    seen: set[tuple[str, str]] = set()
+    for output in outputs:
+        try:
+            staging.write(output.file, render_output(env, site, output))
+        except jinja2.TemplateError as exc:
+            name = getattr(exc, "name", None) or output.template
+            if (name, str(exc)) in seen:  # one report per template mistake, not per page
+                continue
+            seen.add((name, str(exc)))
+            problems.add("E062", Source(f"theme/templates/{name}", getattr(exc, "lineno", None)),
+                         problem=f"{exc}（生成 {output.path or '首页'} 时）", template=name)
+
+
+def _copy_static(root: Path, staging: Staging) -> int:
+    copied: set[str] = set()
+    for theme in theme_dirs(root):  # the site's own theme first: its files win
+        static = theme / "static"
+        for path in sorted(static.rglob("*")) if static.is_dir() else []:
+            name = relpath(path, static)
+            if path.is_file() and name not in copied:
+                staging.copy(path, urls.static(name))
+                copied.add(name)
+    return len(copied)
+
+
+def build(root: Path, out: Path) -> BuildReport:
+    """Build the site in `root` into `out`; on any problem raise BuildFailed, `out` untouched."""
+    started = time.perf_counter()
+    root = root.resolve()
+    problems = Problems()
+    check_target(out, root, problems)
+    site = prepare(root, problems)
+    _raise_if(problems)
+    env = make_environment(root, site.config.base_path)
+    outputs = plan(site)
+    staging = Staging(out)
+    try:
+        _render_all(env, site, outputs, staging, problems)
+        _raise_if(problems)
+        files = _copy_static(root, staging)
+        for asset in site.assets:
+            staging.copy(root / asset, urls.media(asset))
+        staging.publish()
+    except BaseException:
+        staging.discard()
+        raise
+    files += len(outputs) + len(site.assets)
+    return BuildReport(len(outputs), files, time.perf_counter() - started, out.resolve())

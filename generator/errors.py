@@ -1,0 +1,128 @@
+"""Errors an editor can act on: each names the file, the line, what is wrong and what to do.
+
+Every message lives in one table (`MESSAGES`) under a stable code, so the wording is in
+one place and the handbook can explain each code. Stages never print or stop on the
+first problem: they add to a `Problems` collector and the build reports them all at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# code: (message, hint). Both are str.format templates filled from keyword arguments.
+MESSAGES: dict[str, tuple[str, str]] = {
+    # files and encodings
+    "E001": ("文件不是 UTF-8 编码（看起来是 {encoding}），第一个无法识别的字节在第 {line} 行",
+             "用编辑器“另存为”UTF-8 编码，或运行：iconv -f {encoding} -t UTF-8 原文件 > 新文件"),
+    "E002": ("文件不是 UTF-8 编码，也不像 GBK 或 Big5，第一个无法识别的字节在第 {line} 行",
+             "用编辑器“另存为”UTF-8 编码；若文件来自 Word，请复制为纯文本后再保存"),
+    "E003": ("找不到必需的文件 {name}", "{hint}"),
+    "E004": ("文件不能读取：{reason}", "检查文件是否存在、是否有读取权限"),
+    "E005": ("符号链接指向站点目录之外：{target}", "把文件复制到站点目录里，不要使用指向外部的链接"),
+    # YAML syntax
+    "E010": ("YAML 格式错误：{problem}", "检查这一行及上一行的缩进、冒号后的空格和引号是否成对"),
+    "E011": ("同一段里字段“{key}”出现了两次（另一次在第 {first} 行）",
+             "删除其中一个；YAML 会悄悄只保留后一个，所以必须改正"),
+    "E012": ("不支持 YAML 锚点和别名（& 与 *）", "把要重复的内容直接写出来"),
+    "E013": ("不支持的 YAML 标签 {tag}", "删除以 ! 开头的标签，只写普通的文字、数字、日期和列表"),
+    "E014": ("文件内容应当是 {expected}，实际是 {actual}", "参照编辑手册中该类文件的示例改写"),
+    "E015": ("YAML 嵌套层次过深（超过 {limit} 层）", "检查缩进，不要嵌套这么多层"),
+    # front matter
+    "E020": ("文件开头没有 YAML 头信息（第一行应是 ---）", "在文件开头加上以 --- 开始、以 --- 结束的头信息，写明 title、date 等字段"),
+    "E021": ("YAML 头信息没有结束（缺少结尾的 --- 行）", "在头信息的最后一个字段之后单独写一行 ---"),
+    # fields
+    "E030": ("缺少必填字段“{key}”（{label}）", "在这一段里加上 {key}: …"),
+    "E031": ("未知字段“{key}”", "{suggestion}"),
+    "E032": ("字段“{key}”应当是{expected}，实际写的是“{value}”", "{hint}"),
+    "E033": ("字段“{key}”的值“{value}”不在允许的范围内", "可选值：{choices}"),
+    "E034": ("字段“{key}”的日期“{value}”无效：{reason}", "写成 2014-06-30 或 2014年6月30日 的形式，并确认该日期存在"),
+    "E035": ("字段“{key}”不能为空", "填写内容，或者删除这个字段"),
+    "E036": ("字段“{key}”的标识“{value}”只能由小写英文字母、数字和连字符组成",
+             "例如 r01、jiaoyu-ju；标识是公开网址的一部分，发布后不要再改"),
+    # cross-record rules
+    "E040": ("引用了不存在的单位“{value}”", "{suggestion}"),
+    "E041": ("引用了不存在的栏目“{value}”", "可用栏目：{choices}（在 site_config.yml 的 columns 中定义）"),
+    "E042": ("引用了不存在的文件（文档）“{value}”", "{suggestion}"),
+    "E043": ("标识“{value}”重复（另一个在 {other}）", "每条记录的 id 必须唯一：改用一个新的 id"),
+    "E044": ("状态为“已完成”，但没有填写完成日期 completed", "加上 completed: 完成的日期，例如 completed: 2014-06-20"),
+    "E045": ("状态不是“已完成”，却填写了完成日期 completed", "整改完成后再把 status 改为 已完成；否则删除 completed"),
+    "E046": ("整改台账文件名“{name}”与 unit: {unit} 不一致", "把文件改名为 {unit}.yml，或改正 unit 字段"),
+    "E047": ("群众评议人数对不上：满意 {satisfied} + 基本满意 {basic} + 不满意 {dis} = {total}，但参加人数是 {participants}",
+             "核对 evaluation 中的四个数字"),
+    "E048": ("日期范围颠倒：{start_key} {start} 晚于 {end_key} {end}", "检查开始和结束日期"),
+    "E049": ("引用了不存在的督导组“{value}”", "可用督导组：{choices}（在 site_config.yml 的 supervision_groups 中定义）"),
+    "E050": ("“{name}”的上级单位形成了循环", "检查 units.yml 中的 parent 字段"),
+    "E051": ("文件“{src}”不存在", "检查图片路径：路径相对于这篇 Markdown 文件所在的文件夹"),
+    "E052": ("进展记录的日期不是从早到晚排列", "progress 中的记录按日期从早到晚排列，最新的写在最后"),
+    # build output
+    "E060": ("输出目录 {path} 不是空的，也不是 gongshi 生成的", "换一个输出目录，或先确认其中没有需要的文件后手动清空"),
+    "E061": ("输出目录 {path} 不能位于 content/ 之内，也不能是站点目录本身", "用 -o 指定站点目录下的 site/ 或其他目录"),
+    "E062": ("模板出错：{problem}", "检查主题模板 {template}"),
+}
+
+
+@dataclass(frozen=True, order=True)
+class Source:
+    """Where a record or value came from, relative to the site folder."""
+
+    file: str
+    line: int | None = None
+
+    def at(self, line: int | None) -> "Source":
+        return Source(self.file, line)
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass(frozen=True, order=True)
+class SourceError:
+    file: str
+    line: int | None
+    code: str
+    message: str
+    hint: str
+
+    def format(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: 错误 {self.code}: {self.message}\n    → {self.hint}"
+
+
+def make_error(code: str, where: Source, **values: object) -> SourceError:
+    message, hint = MESSAGES[code]
+    return SourceError(where.file, where.line, code, message.format(**values), hint.format(**values))
+
+
+@dataclass
+class Problems:
+    """Collects every error of a run; the build stops only after a whole stage ran."""
+
+    errors: list[SourceError] = field(default_factory=list)
+
+    def add(self, code: str, where: Source, **values: object) -> None:
+        self.errors.append(make_error(code, where, **values))
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def report(self) -> str:
+        unique = sorted(set(self.errors), key=lambda e: (e.file, e.line or 0, e.code))
+        lines = [e.format() for e in unique]
+        lines.append(f"共 {len(unique)} 处错误，未生成网站；已发布的网站保持不变。")
+        return "\n".join(lines)
+
+
+class BuildFailed(Exception):
+    """Raised once a stage found problems; carries all of them."""
+
+    def __init__(self, problems: Problems):
+        super().__init__(problems.report())
+        self.problems = problems
+
+
+def relpath(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

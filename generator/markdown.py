@@ -1,0 +1,112 @@
+"""Markdown → safe HTML: one configured converter, one sanitiser.
+
+Editors paste HTML from Word and web pages. Whatever they paste passes through an
+allowlist (nh3, the Rust ammonia sanitiser): no script or style elements, no event
+handlers, no `javascript:` URLs survive. Images written relative to the Markdown file are
+resolved, checked and rewritten to their published URL; the caller copies them.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import posixpath
+from dataclasses import dataclass, field
+from typing import Callable
+
+import markdown as md
+import nh3
+from pymdownx.slugs import slugify
+
+TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del",
+    "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
+    "i", "img", "ins", "li", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}
+GENERIC = {"id", "class", "title", "lang"}
+ATTRIBUTES = {
+    "*": GENERIC,
+    "a": GENERIC | {"href"},
+    "img": GENERIC | {"src", "alt", "width", "height"},
+    "td": GENERIC | {"colspan", "rowspan", "style"},
+    "th": GENERIC | {"colspan", "rowspan", "style", "scope"},
+    "ol": GENERIC | {"start"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def _converter() -> md.Markdown:
+    return md.Markdown(
+        extensions=["abbr", "attr_list", "def_list", "fenced_code", "footnotes", "tables",
+                    "sane_lists", "toc", "pymdownx.tilde"],
+        extension_configs={
+            "toc": {"slugify": slugify(case="lower"), "permalink": False},
+            "footnotes": {"BACKLINK_TITLE": "返回正文第 %d 处"},
+        },
+        output_format="html",
+    )
+
+
+@dataclass
+class Rendered:
+    html: str
+    assets: list[str] = field(default_factory=list)  # site-relative paths of images used
+    missing: list[str] = field(default_factory=list)  # image paths that do not exist
+
+
+class MarkdownRenderer:
+    """Renders the Markdown bodies of one site.
+
+    `asset_url(path)` gives the public URL of a file, given its site-relative path;
+    `exists(path)` says whether a site-relative path is a file inside the site.
+    """
+
+    def __init__(self, asset_url: Callable[[str], str], exists: Callable[[str], bool]):
+        self.asset_url = asset_url
+        self.exists = exists
+        self.md = _converter()
+
+    def render(self, text: str, folder: str) -> Rendered:
+        """`folder`: the site-relative folder of the Markdown file (for relative images)."""
+        self.md.reset()
+        raw = self.md.convert(text)
+        result = Rendered("")
+
+        def rewrite(tag: str, attribute: str, value: str) -> str | None:
+            if tag == "img" and attribute == "src":
+                return self._image(value, folder, result)
+            if attribute == "style":
+                return value if value.replace(" ", "") in _ALIGN_STYLES else None
+            return value
+
+        result.html = nh3.clean(
+            raw,
+            tags=TAGS,
+            attributes=ATTRIBUTES,
+            url_schemes=URL_SCHEMES,
+            attribute_filter=rewrite,
+            link_rel="noopener noreferrer",
+            strip_comments=True,
+        )
+        return result
+
+    def _image(self, src: str, folder: str, result: Rendered) -> str | None:
+        if "://" in src or src.startswith(("/", "data:", "#")):
+            return src
+        path = posixpath.normpath(posixpath.join(folder, src))
+        if path.startswith("../") or not self.exists(path):
+            result.missing.append(src)
+            return None
+        result.assets.append(path)
+        return self.asset_url(path)
+
+
+_ALIGN_STYLES = {f"text-align:{side};" for side in ("left", "right", "center")} | {
+    f"text-align:{side}" for side in ("left", "right", "center")
+}
+
+
+def plain_text(html: str) -> str:
+    """The text of sanitised HTML, for summaries and search."""
+    text = nh3.clean(html, tags=set(), attributes={})
+    return " ".join(html_lib.unescape(text).split())

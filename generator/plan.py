@@ -1,0 +1,226 @@
+"""Plan stage: the list of every page the site has, with its template and its data.
+
+One record can appear in several outputs (its page, a column list, a unit page, …). The
+plan is a plain list, so rendering, the sitemap and the search index can all walk it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+from . import urls
+from .compute import ItemState
+from .model import CATEGORIES, Article
+from .site import Site
+
+PAGE_SIZE = 20
+Crumb = tuple[str, str]  # (title, path)
+Filter = tuple[Callable[[ItemState], bool], str, str]  # (test, label, path)
+
+
+@dataclass(frozen=True)
+class Output:
+    path: str  # public path, relative to the site root ("news/x/")
+    template: str
+    title: str
+    section: str = ""  # the navigation entry to highlight
+    crumbs: tuple[Crumb, ...] = ()
+    context: dict[str, Any] = field(default_factory=dict, compare=False)
+    date: dt.date | None = None  # the content date, for the sitemap
+
+    @property
+    def file(self) -> str:
+        return urls.file_for(self.path)
+
+
+def _pages(records: list[Any], size: int = PAGE_SIZE) -> list[list[Any]]:
+    return [records[i : i + size] for i in range(0, len(records), size)] or [[]]
+
+
+def _month(record: Article) -> str:
+    return record.date.strftime("%Y-%m")
+
+
+def column_outputs(site: Site) -> Iterator[Output]:
+    for column in site.config.columns:
+        records = site.columns[column.id]
+        months: dict[str, list[Article]] = {}
+        for record in records:
+            months.setdefault(_month(record), []).append(record)
+        archive = [(m, len(items)) for m, items in months.items()]
+        chunks = _pages(records)
+        crumb = ((column.name, urls.column(column.id)),)
+        for number, chunk in enumerate(chunks, start=1):
+            yield Output(
+                urls.column(column.id, number), "column.html",
+                column.name if number == 1 else f"{column.name}（第{number}页）",
+                section=column.id, crumbs=crumb if number == 1 else crumb + ((f"第{number}页", ""),),
+                context={"column": column, "records": chunk, "archive": archive,
+                         "pager": {"number": number, "count": len(chunks),
+                                   "prev": urls.column(column.id, number - 1) if number > 1 else None,
+                                   "next": urls.column(column.id, number + 1) if number < len(chunks) else None,
+                                   "pages": [(n, urls.column(column.id, n)) for n in range(1, len(chunks) + 1)]}},
+                date=chunk[0].date if chunk else None,
+            )
+        for month, items in months.items():
+            label = f"{month[:4]}年{int(month[5:])}月"
+            yield Output(
+                urls.archive(column.id, month), "column.html", f"{column.name} · {label}",
+                section=column.id, crumbs=crumb + ((label, ""),),
+                context={"column": column, "records": items, "archive": archive, "month": label,
+                         "pager": None},
+                date=items[0].date,
+            )
+
+
+def article_outputs(site: Site) -> Iterator[Output]:
+    for column in site.config.columns:
+        records = site.columns[column.id]
+        for i, record in enumerate(records):
+            yield _article(site, record, newer=records[i - 1] if i > 0 else None,
+                           older=records[i + 1] if i + 1 < len(records) else None)
+    for record in (*site.articles.values(), *site.documents.values()):
+        if record.withdrawn:
+            yield _article(site, record, None, None)
+
+
+def _related(site: Site, record: Article, limit: int = 5) -> list[Article]:
+    tags = set(record.tags)
+    candidates = [r for rs in site.columns.values() for r in rs
+                  if r.id != record.id and ((record.unit and r.unit == record.unit) or tags & set(r.tags))]
+    candidates.sort(key=lambda r: (len(tags & set(r.tags)), r.date), reverse=True)
+    return candidates[:limit]
+
+
+def _article(site: Site, record: Article, newer: Article | None, older: Article | None) -> Output:
+    column = site.config.column(record.column)
+    assert column is not None
+    forwarded = site.documents.get(getattr(record, "forwards", None) or "")
+    forwarded_by = [d for d in site.documents.values() if d.forwards == record.id and not d.withdrawn]
+    return Output(
+        urls.article(record), "document.html" if record.kind == "document" else "article.html",
+        record.title, section=column.id,
+        crumbs=((column.name, urls.column(column.id)), (record.title, "")),
+        context={"record": record, "column": column, "body": site.body(record.kind, record.id),
+                 "unit": site.units.get(record.unit or ""), "newer": newer, "older": older,
+                 "related": _related(site, record), "forwarded": forwarded,
+                 "forwarded_by": forwarded_by},
+        date=record.updated or record.date,
+    )
+
+
+def unit_outputs(site: Site) -> Iterator[Output]:
+    kinds: dict[str, list[Any]] = {}
+    for unit in site.units.values():
+        kinds.setdefault(unit.kind, []).append(unit)
+    groups = {g.id: g for g in site.config.supervision_groups}
+    yield Output(urls.UNITS, "units.html", "参加单位", section="units", crumbs=(("参加单位", ""),),
+                 context={"kinds": kinds, "tallies": site.rect.unit_tallies})
+    for unit in site.units.values():
+        yield Output(
+            urls.unit(unit.id), "unit.html", unit.name, section="units",
+            crumbs=(("参加单位", urls.UNITS), (unit.name, "")),
+            context={"unit": unit, "index": site.unit_index[unit.id],
+                     "parent": site.units.get(unit.parent or ""),
+                     "group": groups.get(unit.supervision_group or ""),
+                     "items": site.rect.by_unit.get(unit.id, []),
+                     "tally": site.rect.unit_tallies.get(unit.id),
+                     "commitment_states": site.commitment_states},
+        )
+
+
+def rectification_outputs(site: Site) -> Iterator[Output]:
+    rect = site.rect
+    yield Output(urls.DASHBOARD, "dashboard.html", "整改落实", section="rectification",
+                 crumbs=(("整改落实", ""),), context={"rect": rect, "units": site.units})
+    for unit_id, states in rect.by_unit.items():
+        unit = site.units[unit_id]
+        live = [s for s in states if not s.withdrawn]
+        crumbs = (("整改落实", urls.DASHBOARD), (unit.name, urls.ledger(unit_id)))
+        filters = _ledger_filters(unit_id, live)
+        base = {"unit": unit, "tally": rect.unit_tallies[unit_id], "filters": filters,
+                "withdrawn": [s for s in states if s.withdrawn]}
+        yield Output(urls.ledger(unit_id), "ledger.html", f"{unit.name}整改清单", "rectification",
+                     crumbs[:1] + ((unit.name, ""),), {**base, "states": live, "active": ""})
+        for test, label, path in filters:
+            yield Output(path, "ledger.html", f"{unit.name}整改清单：{label}", "rectification",
+                         crumbs + ((label, ""),),
+                         {**base, "states": [s for s in live if test(s)], "active": path})
+        for state in states:
+            yield Output(urls.item(unit_id, state.item.id), "item.html", state.item.problem,
+                         "rectification", crumbs + ((f"第{state.number}项", ""),),
+                         {"state": state, "unit": unit}, date=state.last_update)
+
+
+STATUS_FILTERS: tuple[tuple[str, str, Callable[[ItemState], bool]], ...] = (
+    ("done", "已完成", lambda s: s.item.status == "已完成"),
+    ("in_progress", "整改中", lambda s: s.item.status == "整改中"),
+    ("not_started", "未启动", lambda s: s.item.status == "未启动"),
+    ("overdue", "逾期", lambda s: s.state == "overdue"),
+    ("due_soon", "即将到期", lambda s: s.state == "due_soon"),
+)
+
+
+def _ledger_filters(unit_id: str, states: list[ItemState]) -> list[Filter]:
+    """(test, label, path) of each filter that selects at least one item."""
+    found: list[Filter] = [(test, label, urls.ledger(unit_id, status=key))
+                           for key, label, test in STATUS_FILTERS]
+    for category in CATEGORIES:
+        found.append((lambda s, c=category: s.item.category == c, category,
+                      urls.ledger(unit_id, category=urls.CATEGORY_SLUGS[category])))
+    return [f for f in found if any(f[0](s) for s in states)]
+
+
+def disclosure_outputs(site: Site) -> Iterator[Output]:
+    yield Output(urls.COMMITMENTS, "commitments.html", "公开承诺", "commitments",
+                 (("公开承诺", ""),),
+                 {"states": site.commitment_states, "tally": site.commitment_tally,
+                  "by_unit": site.commitment_by_unit, "by_leader": site.commitment_by_leader})
+    for c in site.content.commitments:
+        yield Output(urls.commitment(c), "commitment.html", c.title or "公开承诺", "commitments",
+                     (("公开承诺", urls.COMMITMENTS), (c.title or c.id, "")),
+                     {"commitment": c, "states": site.commitment_states[c.id],
+                      "unit": site.units.get(c.unit or "")}, date=c.published)
+    yield Output(urls.MEETINGS, "meetings.html", "会议通报", "meetings", (("会议通报", ""),),
+                 {"meetings": site.meetings, "satisfaction": site.satisfaction})
+    for m in site.content.meetings:
+        yield Output(urls.meeting(m), "meeting.html", m.title, "meetings",
+                     (("会议通报", urls.MEETINGS), (m.title, "")),
+                     {"meeting": m, "body": site.body("meeting", m.id), "unit": site.units[m.unit],
+                      "result": site.satisfaction.get(m.id)}, date=m.date)
+    yield Output(urls.OPINIONS, "opinions.html", "征求意见情况", "opinions", (("征求意见情况", ""),),
+                 {"total": site.opinion_total, "rows": site.opinion_units})
+    yield Output(urls.RULES, "rules.html", "建章立制", "rules", (("建章立制", ""),),
+                 {"rules": site.rules})
+
+
+def page_outputs(site: Site) -> Iterator[Output]:
+    for p in site.pages:
+        yield Output(urls.page(p), "page.html", p.title, f"page:{p.id}", ((p.title, ""),),
+                     {"record": p, "body": site.body("page", p.id)})
+    yield Output(urls.NOT_FOUND, "404.html", "页面不存在", "", ((("页面不存在", ""),)))
+
+
+def home_output(site: Site) -> Output:
+    latest = sorted((r for rs in site.columns.values() for r in rs), key=lambda r: (r.date, r.id),
+                    reverse=True)
+    photos = [r for r in latest if r.images][:5]
+    return Output(urls.HOME, "home.html", site.config.title, "home", (),
+                  {"headlines": latest[:6], "photos": photos,
+                   "boxes": [(c, site.columns[c.id][:6]) for c in site.config.columns],
+                   "rect": site.rect, "meetings": site.meetings[:5],
+                   "satisfaction": site.satisfaction,
+                   "commitments": sorted(site.content.commitments, key=lambda c: c.published,
+                                         reverse=True)[:5],
+                   "commitment_tally": site.commitment_tally})
+
+
+def plan(site: Site) -> list[Output]:
+    """Every page of the site, in a stable order."""
+    outputs = [home_output(site)]
+    for stage in (column_outputs, article_outputs, unit_outputs, rectification_outputs,
+                  disclosure_outputs, page_outputs):
+        outputs.extend(stage(site))
+    return outputs

@@ -1,0 +1,74 @@
+"""Render stage: the Jinja2 environment and turning a planned output into HTML.
+
+Templates are looked up first in the site's own `theme/templates/`, then in the default
+theme shipped with gongshi, so a site overrides one template without copying the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import urls
+from .plan import Output
+from .site import Site
+
+PACKAGE_THEME = Path(__file__).parent / "_theme"  # in an installed wheel
+REPO_THEME = Path(__file__).parent.parent / "theme"  # in a checkout / editable install
+
+
+def default_theme() -> Path:
+    return PACKAGE_THEME if PACKAGE_THEME.is_dir() else REPO_THEME
+
+
+def theme_dirs(site_dir: Path) -> list[Path]:
+    """The site's theme folder first (if any), then the default theme."""
+    dirs = [site_dir / "theme", default_theme()]
+    unique: list[Path] = []
+    for d in dirs:
+        if d.is_dir() and d.resolve() not in [u.resolve() for u in unique]:
+            unique.append(d)
+    return unique
+
+
+def cn_date(value: dt.date | str | None) -> str:
+    """2014年6月30日; words such as 立行立改 pass through."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def iso_date(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def make_environment(site_dir: Path, base_path: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d / "templates") for d in theme_dirs(site_dir)]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+    def url(path: str) -> str:
+        return base_path + path
+
+    def image_url(record: Any, image: Any) -> str:
+        return url(urls.media(urls.content_file(record.origin.file, image.src)))
+
+    env.globals.update(url=url, urls=urls, image_url=image_url)
+    env.filters.update(cn_date=cn_date, iso_date=iso_date)
+    return env
+
+
+def render_output(env: jinja2.Environment, site: Site, output: Output) -> str:
+    template = env.get_template(output.template)
+    context: dict[str, Any] = {"site": site, "config": site.config, "page": output, **output.context}
+    return template.render(context)

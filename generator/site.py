@@ -1,0 +1,128 @@
+"""The computed site: records, their rendered bodies and every index the pages need.
+
+Built once per build from validated content; the plan and the templates only read it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from . import compute, urls
+from .compute import CommitmentState, CommitmentTally, PhaseState, Rectification, Satisfaction
+from .model import Article, Commitment, Content, Document, Meeting, Opinion, Page, Rule, SiteConfig, Unit
+
+
+@dataclass
+class UnitIndex:
+    """What one unit published: the unit page gathers these."""
+
+    articles: list[Article] = field(default_factory=list)
+    commitments: list[Commitment] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+    children: list[Unit] = field(default_factory=list)
+
+
+@dataclass
+class Site:
+    config: SiteConfig
+    as_of: dt.date
+    content: Content
+    html: dict[tuple[str, str], str]  # (kind, id) → sanitised body HTML
+    units: dict[str, Unit]
+    unit_index: dict[str, UnitIndex]
+    columns: dict[str, list[Article]]  # column id → live records, newest first
+    articles: dict[str, Article]  # news by id (including withdrawn)
+    documents: dict[str, Document]
+    phases: list[PhaseState]
+    rect: Rectification
+    commitment_states: dict[str, list[CommitmentState]]
+    commitment_tally: CommitmentTally
+    commitment_by_unit: dict[str, CommitmentTally]
+    commitment_by_leader: dict[str, CommitmentTally]
+    meetings: list[Meeting]  # newest first, live
+    satisfaction: dict[str, Satisfaction]  # meeting id → result
+    opinion_total: Opinion | None
+    opinion_units: list[Opinion]
+    rules: list[Rule]
+    pages: list[Page]
+    withdrawn: list[Article | Meeting | Commitment] = field(default_factory=list)
+    assets: list[str] = field(default_factory=list)  # site-relative images used by content
+
+    @property
+    def current_phase(self) -> PhaseState | None:
+        return next((p for p in self.phases if p.when == "current"), None)
+
+    def body(self, kind: str, record_id: str) -> str:
+        return self.html.get((kind, record_id), "")
+
+
+def _newest(records):  # type: ignore[no-untyped-def]
+    return sorted(records, key=lambda r: (r.date, r.id), reverse=True)
+
+
+def _leader_key(c: Commitment) -> str | None:
+    return None if isinstance(c.by, str) else f"{c.by.name}（{c.by.post}）" if c.by.post else c.by.name
+
+
+def build_site(content: Content, html: dict[tuple[str, str], str], as_of: dt.date) -> Site:
+    units = {u.id: u for u in content.units}
+    index = {u.id: UnitIndex() for u in content.units}
+    for u in content.units:
+        if u.parent in index:
+            index[u.parent].children.append(u)
+
+    live_articles = [a for a in (*content.articles, *content.documents) if not a.withdrawn]
+    columns = {c.id: [] for c in content.config.columns}  # type: dict[str, list[Article]]
+    for record in _newest(live_articles):
+        columns[record.column].append(record)
+        if record.unit:
+            index[record.unit].articles.append(record)
+
+    ledger_items = {ledger.unit: ledger.items for ledger in sorted(content.ledgers, key=lambda l: list(units).index(l.unit))}
+    rect = compute.rectification(ledger_items, units, as_of)
+
+    states: dict[str, list[CommitmentState]] = {}
+    overall, by_unit, by_leader = CommitmentTally(), {}, {}  # type: ignore[var-annotated]
+    for c in sorted(content.commitments, key=lambda c: (c.published, c.id)):
+        states[c.id] = [compute.commitment_state(item, c, as_of) for item in c.items]
+        unit_id = c.unit
+        if unit_id and not c.withdrawn:
+            index[unit_id].commitments.append(c)
+        leader = _leader_key(c)
+        for state in states[c.id]:
+            overall.add(state)
+            if leader:
+                by_leader.setdefault(leader, CommitmentTally()).add(state)
+            elif unit_id:
+                by_unit.setdefault(unit_id, CommitmentTally()).add(state)
+
+    meetings = _newest(m for m in content.meetings if not m.withdrawn)
+    for m in meetings:
+        index[m.unit].meetings.append(m)
+    satisfaction = {m.id: s for m in content.meetings if (s := compute.evaluate(m.evaluation))}
+
+    rules = sorted(content.rules, key=lambda r: (r.adopted, r.id), reverse=True)
+    for r in rules:
+        index[r.unit].rules.append(r)
+
+    total = next((o for o in content.opinions if o.unit == "all"), None)
+    withdrawn = [r for r in (*content.articles, *content.documents, *content.meetings, *content.commitments)
+                 if r.withdrawn]
+    return Site(
+        config=content.config, as_of=as_of, content=content, html=html, units=units,
+        unit_index=index, columns=columns,
+        articles={a.id: a for a in content.articles},
+        documents={d.id: d for d in content.documents},
+        phases=compute.phase_states(content.config.phases, as_of),
+        rect=rect, commitment_states=states, commitment_tally=overall,
+        commitment_by_unit=by_unit, commitment_by_leader=by_leader,
+        meetings=meetings, satisfaction=satisfaction,
+        opinion_total=total, opinion_units=[o for o in content.opinions if o.unit != "all"],
+        rules=rules, pages=sorted(content.pages, key=lambda p: (p.order, p.id)),
+        withdrawn=withdrawn,
+    )
+
+
+__all__ = ["Site", "UnitIndex", "build_site", "urls"]

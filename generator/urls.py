@@ -1,0 +1,88 @@
+"""Every public path of the site, in one place.
+
+Paths are relative to the site root and end with '/' for pages (served as index.html).
+Ids are part of these paths and never change once published.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from .model import Article, Commitment, Meeting, Page
+
+HOME = ""
+UNITS = "units/"
+DASHBOARD = "rectification/"
+COMMITMENTS = "commitments/"
+MEETINGS = "meetings/"
+OPINIONS = "opinions/"
+RULES = "rules/"
+DATA = "data/"
+FEEDS = "feeds/"
+NOT_FOUND = "404.html"
+
+
+def article(record: Article) -> str:
+    return f"{'documents' if record.kind == 'document' else 'news'}/{record.id}/"
+
+
+def column(column_id: str, page: int = 1) -> str:
+    return f"{column_id}/" if page == 1 else f"{column_id}/page/{page}/"
+
+
+def archive(column_id: str, month: str) -> str:
+    return f"{column_id}/archive/{month}/"
+
+
+def unit(unit_id: str) -> str:
+    return f"units/{unit_id}/"
+
+
+def ledger(unit_id: str, status: str = "", category: str = "") -> str:
+    if status:
+        return f"rectification/{unit_id}/status/{status}/"
+    if category:
+        return f"rectification/{unit_id}/category/{category}/"
+    return f"rectification/{unit_id}/"
+
+
+def item(unit_id: str, item_id: str) -> str:
+    return f"rectification/{unit_id}/{item_id}/"
+
+
+def commitment(record: Commitment) -> str:
+    return f"commitments/{record.id}/"
+
+
+def meeting(record: Meeting) -> str:
+    return f"meetings/{record.id}/"
+
+
+def page(record: Page) -> str:
+    return f"pages/{record.id}/"
+
+
+def media(site_relative: str) -> str:
+    """Images and files beside content: content/news/a/b.jpg → media/news/a/b.jpg."""
+    return "media/" + site_relative.split("/", 1)[1]
+
+
+def static(name: str) -> str:
+    return f"static/{name}"
+
+
+def file_for(path: str) -> str:
+    """The output file that serves a public path."""
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+CATEGORY_SLUGS = {
+    "形式主义": "formalism", "官僚主义": "bureaucratism", "享乐主义": "hedonism",
+    "奢靡之风": "extravagance", "群众切身利益": "livelihood", "最后一公里": "last-mile",
+    "专项整治": "special", "其他": "other",
+}
+
+
+def content_file(record_file: str, src: str) -> str:
+    """A path written relative to a content file (an image) → its site-relative path."""
+    return posixpath.normpath(posixpath.join(posixpath.dirname(record_file), src))
