@@ -15,9 +15,11 @@ import jinja2
 from . import urls
 from .compute import default_as_of
 from .errors import BuildFailed, Problems, Source, relpath
+from .feeds import opml, plan_feeds, render_feed
 from .load.site import load_site
 from .markdown import MarkdownRenderer
 from .model import Content
+from .opendata import data_sets, render_data
 from .output import Staging, check_target
 from .plan import Output, plan
 from .render import make_environment, render_output, theme_dirs
@@ -112,11 +114,22 @@ def build(root: Path, out: Path) -> BuildReport:
     site = prepare(root, problems)
     _raise_if(problems)
     env = make_environment(root, site.config.base_path)
-    outputs = plan(site)
+    feeds = plan_feeds(site)
+    sets = data_sets(site)
+    outputs = plan(site, feeds, sets)
     staging = Staging(out)
     try:
         _render_all(env, site, outputs, staging, problems)
         _raise_if(problems)
+        for feed in feeds:
+            rss, atom = render_feed(feed, site)
+            staging.write(feed.rss_path, rss)
+            staging.write(feed.atom_path, atom)
+        staging.write(urls.OPML, opml(feeds, site))
+        for data in sets:
+            table, document = render_data(data, site)
+            staging.write(data.path + ".csv", table)
+            staging.write(data.path + ".json", document)
         files = _copy_static(root, staging)
         for asset in site.assets:
             staging.copy(root / asset, urls.media(asset))
@@ -124,5 +137,5 @@ def build(root: Path, out: Path) -> BuildReport:
     except BaseException:
         staging.discard()
         raise
-    files += len(outputs) + len(site.assets)
+    files += len(outputs) + len(site.assets) + 2 * len(feeds) + 1 + 2 * len(sets)
     return BuildReport(len(outputs), files, time.perf_counter() - started, out.resolve())

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from .model import (
     CATEGORIES,
@@ -62,7 +62,7 @@ class ItemState:
     overdue_days: int = 0
     days_left: int | None = None
     late_days: int = 0  # completed after the deadline by this many days
-    satisfaction: "Satisfaction | None" = None
+    satisfaction: Satisfaction | None = None
 
     @property
     def label(self) -> str:

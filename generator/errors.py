@@ -69,7 +69,7 @@ class Source:
     file: str
     line: int | None = None
 
-    def at(self, line: int | None) -> "Source":
+    def at(self, line: int | None) -> Source:
         return Source(self.file, line)
 
     def __str__(self) -> str:

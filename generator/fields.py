@@ -11,7 +11,8 @@ import dataclasses
 import datetime as dt
 import difflib
 import re
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from .errors import Problems, Source
 from .load.yamlpos import YList, YMap
@@ -69,8 +70,8 @@ class Url(Text):
         text = super().convert(value, key, where, problems)
         if text is INVALID:
             return text
-        if not re.match(r"^(https?://|/|#|\.{0,2}/?[\w-])", text, re.I) or re.match(
-            r"^\s*(javascript|data|vbscript):", text, re.I
+        if not re.match(r"^(https?://|/|#|\.{0,2}/?[\w-])", text, re.IGNORECASE) or re.match(
+            r"^\s*(javascript|data|vbscript):", text, re.IGNORECASE
         ):
             return self.wrong(value, key, where, problems)
         return text

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import html as html_lib
 import posixpath
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import markdown as md
 import nh3
@@ -108,5 +109,6 @@ _ALIGN_STYLES = {f"text-align:{side};" for side in ("left", "right", "center")} 
 
 def plain_text(html: str) -> str:
     """The text of sanitised HTML, for summaries and search."""
-    text = nh3.clean(html, tags=set(), attributes={})
+    spaced = re.sub(r"<(/p|/li|/h[1-6]|/td|/th|/tr|br|/div|/dt|/dd|/blockquote)\b", r" <\1", html)
+    text = nh3.clean(spaced, tags=set(), attributes={})
     return " ".join(html_lib.unescape(text).split())

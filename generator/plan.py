@@ -6,13 +6,17 @@ plan is a plain list, so rendering, the sitemap and the search index can all wal
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from . import urls
 from .compute import ItemState
+from .feeds import Feed
 from .model import CATEGORIES, Article
+from .opendata import COMMITMENT_COLUMNS, EVALUATION_COLUMNS, ITEM_COLUMNS, DataSet
 from .site import Site
 
 PAGE_SIZE = 20
@@ -29,6 +33,7 @@ class Output:
     crumbs: tuple[Crumb, ...] = ()
     context: dict[str, Any] = field(default_factory=dict, compare=False)
     date: dt.date | None = None  # the content date, for the sitemap
+    feeds: tuple[Crumb, ...] = ()  # (title, path) of the feeds this page offers
 
     @property
     def file(self) -> str:
@@ -217,10 +222,41 @@ def home_output(site: Site) -> Output:
                    "commitment_tally": site.commitment_tally})
 
 
-def plan(site: Site) -> list[Output]:
+def subscribe_output(feeds: list[Feed]) -> Output:
+    groups: dict[str, list[Feed]] = {}
+    for feed in feeds:
+        groups.setdefault(feed.group, []).append(feed)
+    return Output(urls.FEEDS, "feeds.html", "订阅", "feeds", (("订阅", ""),),
+                  {"groups": groups, "opml": urls.OPML})
+
+
+def _feed_links(site: Site, output: Output) -> tuple[Crumb, ...]:
+    """The feeds a page offers for discovery: the whole site, then what the page is about."""
+    links = [("全站更新", urls.feed("all"))]
+    column = site.config.column(output.section)
+    if column:
+        links.append((f"{column.name}栏目", urls.feed(f"column/{column.id}")))
+    if output.section == "rectification":
+        links.append(("整改进展", urls.feed("rectification")))
+    if output.section == "meetings":
+        links.append(("会议通报", urls.feed("meetings")))
+    unit = output.context.get("unit")
+    if unit is not None:
+        links.append((unit.name, urls.feed(f"unit/{unit.id}")))
+    return tuple(links)
+
+
+def data_output(sets: list[DataSet]) -> Output:
+    docs = [("整改事项", ITEM_COLUMNS), ("公开承诺", COMMITMENT_COLUMNS), ("会议群众评议", EVALUATION_COLUMNS)]
+    return Output(urls.DATA, "data.html", "开放数据", "data", (("开放数据", ""),),
+                  {"sets": sets, "docs": docs})
+
+
+def plan(site: Site, feeds: list[Feed], sets: list[DataSet]) -> list[Output]:
     """Every page of the site, in a stable order."""
     outputs = [home_output(site)]
     for stage in (column_outputs, article_outputs, unit_outputs, rectification_outputs,
                   disclosure_outputs, page_outputs):
         outputs.extend(stage(site))
-    return outputs
+    outputs += [subscribe_output(feeds), data_output(sets)]
+    return [dataclasses.replace(o, feeds=_feed_links(site, o)) for o in outputs]

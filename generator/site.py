@@ -10,7 +10,18 @@ from dataclasses import dataclass, field
 
 from . import compute, urls
 from .compute import CommitmentState, CommitmentTally, PhaseState, Rectification, Satisfaction
-from .model import Article, Commitment, Content, Document, Meeting, Opinion, Page, Rule, SiteConfig, Unit
+from .model import (
+    Article,
+    Commitment,
+    Content,
+    Document,
+    Meeting,
+    Opinion,
+    Page,
+    Rule,
+    SiteConfig,
+    Unit,
+)
 
 
 @dataclass
@@ -80,7 +91,9 @@ def build_site(content: Content, html: dict[tuple[str, str], str], as_of: dt.dat
         if record.unit:
             index[record.unit].articles.append(record)
 
-    ledger_items = {ledger.unit: ledger.items for ledger in sorted(content.ledgers, key=lambda l: list(units).index(l.unit))}
+    order = {unit_id: n for n, unit_id in enumerate(units)}
+    ledgers = sorted(content.ledgers, key=lambda ledger: order[ledger.unit])
+    ledger_items = {ledger.unit: ledger.items for ledger in ledgers}
     rect = compute.rectification(ledger_items, units, as_of)
 
     states: dict[str, list[CommitmentState]] = {}

@@ -67,6 +67,14 @@ def media(site_relative: str) -> str:
     return "media/" + site_relative.split("/", 1)[1]
 
 
+def feed(slug: str, ext: str = "xml") -> str:
+    """feeds/<slug>.xml (RSS 2.0) or feeds/<slug>.atom (Atom)."""
+    return f"{FEEDS}{slug}.{ext}"
+
+
+OPML = "feeds/all.opml"
+
+
 def static(name: str) -> str:
     return f"static/{name}"
 

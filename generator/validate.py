@@ -7,8 +7,8 @@ loading; here every record is already typed and carries its file and line.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from .errors import Problems, Source
 from .model import Content, Evaluation, Unit

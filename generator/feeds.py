@@ -1,0 +1,262 @@
+"""Feeds: RSS 2.0 and Atom with feedgen, for the site, each column, each unit,
+rectification progress and meetings.
+
+Dates come from the content (China time, +08:00), never from the clock, and the channel's
+last-build date is the newest entry's, so an unchanged site gives byte-identical feeds.
+GUIDs are permalinks built from ids: a title fix or a template change never duplicates an
+entry in a reader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html as html_lib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from xml.etree import ElementTree as ET
+
+from feedgen.feed import FeedGenerator
+
+from . import urls
+from .compute import CHINA, ItemState
+from .markdown import plain_text
+from .model import Article, Meeting
+from .site import Site
+
+_ATTR_URL = re.compile(r'\b(href|src)="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class Entry:
+    guid: str  # absolute permalink, with a fragment for entries inside one page
+    title: str
+    link: str
+    date: dt.date
+    summary: str
+    content: str  # HTML with absolute URLs
+    author: str = ""
+    categories: tuple[str, ...] = ()
+    updated: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Feed:
+    slug: str  # feeds/<slug>.xml and feeds/<slug>.atom
+    title: str
+    description: str
+    link: str  # the page the feed follows (public path)
+    entries: tuple[Entry, ...] = field(default=())
+    group: str = ""  # heading on the subscription page
+
+    @property
+    def rss_path(self) -> str:
+        return urls.feed(self.slug, "xml")
+
+    @property
+    def atom_path(self) -> str:
+        return urls.feed(self.slug, "atom")
+
+
+class Absolute:
+    """Turns site paths and root-relative URLs into absolute URLs against base_url."""
+
+    def __init__(self, base_url: str, base_path: str):
+        self.origin = base_url.split("://", 1)[0] + "://" + base_url.split("://", 1)[1].split("/", 1)[0]
+        self.base_path = base_path
+
+    def page(self, path: str) -> str:
+        return self.origin + self.base_path + path
+
+    def html(self, text: str, page_url: str) -> str:
+        def fix(match: re.Match[str]) -> str:
+            attr, value = match.groups()
+            if value.startswith("/") and not value.startswith("//"):
+                value = self.origin + value
+            elif value.startswith("#") or not re.match(r"^[a-z][a-z0-9+.-]*:", value, re.IGNORECASE):
+                value = page_url + value
+            return f'{attr}="{value}"'
+
+        return _ATTR_URL.sub(fix, text)
+
+
+def _summary(text: str, limit: int = 140) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _esc(text: str) -> str:
+    return html_lib.escape(text, quote=True)
+
+
+class EntryMaker:
+    def __init__(self, site: Site):
+        self.site = site
+        self.abs = Absolute(site.config.base_url, site.config.base_path)
+
+    def unit_name(self, unit_id: str | None) -> str:
+        unit = self.site.units.get(unit_id or "")
+        return unit.name if unit else ""
+
+    def article(self, record: Article) -> Entry:
+        link = self.abs.page(urls.article(record))
+        images = "".join(
+            f'<figure><img src="{self.site.config.base_path}{urls.media(urls.content_file(record.origin.file, i.src))}"'
+            f' alt="{_esc(i.caption or record.title)}"><figcaption>{_esc(i.caption)}</figcaption></figure>'
+            for i in record.images)
+        body = images + self.site.body(record.kind, record.id)
+        column = self.site.config.column(record.column)
+        cats = tuple(c for c in (column.name if column else "", self.unit_name(record.unit), *record.tags) if c)
+        return Entry(guid=link, title=record.title, link=link, date=record.date,
+                     summary=record.summary or _summary(plain_text(body)),
+                     content=self.abs.html(body, link), author=record.author or self.unit_name(record.unit),
+                     categories=cats, updated=record.updated)
+
+    def progress(self, state: ItemState) -> list[Entry]:
+        item = state.item
+        unit = self.unit_name(item.unit)
+        link = self.abs.page(urls.item(item.unit, item.id))
+        about = f"<p>整改事项：{_esc(item.problem)}（{_esc(unit)}，类别：{_esc(item.category)}）</p>"
+        entries = []
+        for n, p in enumerate(item.progress, start=1):
+            evidence = "".join(f'<li><a href="{_esc(e.url)}">{_esc(e.title)}</a></li>' if e.url
+                               else f"<li>{_esc(e.title)}</li>" for e in p.evidence)
+            content = f"<p>{_esc(p.text)}</p>" + (f"<ul>{evidence}</ul>" if evidence else "") + about
+            entries.append(Entry(guid=f"{link}#progress-{n}", title=f"{unit}整改进展：{item.problem}",
+                                 link=link, date=p.date, summary=_summary(p.text),
+                                 content=self.abs.html(content, link), author=unit,
+                                 categories=(unit, item.category, "整改进展")))
+        if item.status == "已完成" and item.completed:
+            text = f"{unit}“{item.problem}”已于{item.completed.year}年{item.completed.month}月{item.completed.day}日整改完成。"
+            entries.append(Entry(guid=f"{link}#done", title=f"{unit}整改完成：{item.problem}", link=link,
+                                 date=item.completed, summary=text,
+                                 content=self.abs.html(f"<p>{_esc(text)}</p>{about}", link), author=unit,
+                                 categories=(unit, item.category, "整改完成")))
+        return entries
+
+    def meeting(self, m: Meeting) -> Entry:
+        link = self.abs.page(urls.meeting(m))
+        result = self.site.satisfaction.get(m.id)
+        head = ""
+        if result:
+            flag = "，低于三分之二，须返工补课" if result.under_two_thirds else ""
+            head = f"<p><strong>群众评议满意率 {result.percent}{flag}</strong></p>"
+        body = head + self.site.body("meeting", m.id)
+        unit = self.unit_name(m.unit)
+        return Entry(guid=link, title=m.title, link=link, date=m.date,
+                     summary=m.summary or _summary(plain_text(body)), content=self.abs.html(body, link),
+                     author=unit, categories=(m.kind, unit))
+
+    def withdrawal(self, title: str, path: str, date: dt.date, reason: str, unit_id: str | None) -> Entry:
+        link = self.abs.page(path)
+        text = f"“{title}”已于{date.year}年{date.month}月{date.day}日撤销。撤销原因：{reason}"
+        return Entry(guid=f"{link}#withdrawn", title=f"撤销：{title}", link=link, date=date, summary=text,
+                     content=f"<p>{_esc(text)}</p>", author=self.unit_name(unit_id), categories=("撤销",))
+
+
+def _newest(entries: Iterable[Entry], limit: int) -> tuple[Entry, ...]:
+    return tuple(sorted(entries, key=lambda e: (e.date, e.guid), reverse=True)[:limit])
+
+
+def plan_feeds(site: Site) -> list[Feed]:
+    """Every feed of the site with its entries, newest first."""
+    make = EntryMaker(site)
+    limit = site.config.feed_size
+    articles = [make.article(a) for records in site.columns.values() for a in records]
+    progress = [e for s in site.rect.states if not s.withdrawn for e in make.progress(s)]
+    meetings = [make.meeting(m) for m in site.meetings]
+    withdrawals = [make.withdrawal(a.title, urls.article(a), a.withdrawn.date, a.withdrawn.reason, a.unit)
+                   for a in (*site.articles.values(), *site.documents.values()) if a.withdrawn]
+    withdrawals += [make.withdrawal(s.item.problem, urls.item(s.item.unit, s.item.id), s.item.withdrawn.date,
+                                    s.item.withdrawn.reason, s.item.unit)
+                    for s in site.rect.states if s.item.withdrawn]
+    withdrawals += [make.withdrawal(m.title, urls.meeting(m), m.withdrawn.date, m.withdrawn.reason, m.unit)
+                    for m in site.content.meetings if m.withdrawn]
+    title = site.config.title
+    feeds = [
+        Feed("all", title, f"{title}全部更新：新闻、文件、会议通报和整改进展", urls.HOME,
+             _newest(articles + meetings + withdrawals, limit), "全站"),
+        Feed("rectification", f"{title} · 整改进展", "各单位整改事项的每一条进展和完成情况", urls.DASHBOARD,
+             _newest(progress + [w for w in withdrawals if "rectification/" in w.link], limit), "全站"),
+        Feed("meetings", f"{title} · 会议通报", "民主生活会、座谈会等会议通报及群众评议结果", urls.MEETINGS,
+             _newest(meetings, limit), "全站"),
+    ]
+    for column in site.config.columns:
+        entries = [make.article(a) for a in site.columns[column.id]]
+        feeds.append(Feed(f"column/{column.id}", f"{title} · {column.name}",
+                          column.description or f"{column.name}栏目的最新内容", urls.column(column.id),
+                          _newest(entries, limit), "栏目"))
+    for unit in site.units.values():
+        index = site.unit_index[unit.id]
+        states = [s for s in site.rect.by_unit.get(unit.id, []) if not s.withdrawn]
+        entries = [make.article(a) for a in index.articles] + [make.meeting(m) for m in index.meetings]
+        entries += [e for s in states for e in make.progress(s)]
+        entries += [Entry(guid=make.abs.page(urls.commitment(c)), title=c.title or f"{unit.name}公开承诺",
+                          link=make.abs.page(urls.commitment(c)), date=c.published,
+                          summary=f"{len(c.items)} 项公开承诺", author=unit.name,
+                          content="<ul>" + "".join(f"<li>{_esc(i.text)}</li>" for i in c.items) + "</ul>",
+                          categories=(unit.name, "公开承诺")) for c in index.commitments]
+        feeds.append(Feed(f"unit/{unit.id}", f"{title} · {unit.name}",
+                          f"{unit.name}的新闻、整改进展、公开承诺和会议通报", urls.unit(unit.id),
+                          _newest(entries, limit), "单位"))
+    return feeds
+
+
+def _moment(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=CHINA)
+
+
+def render_feed(feed: Feed, site: Site) -> tuple[bytes, bytes]:
+    """(RSS 2.0, Atom) bytes of one feed."""
+    absolute = Absolute(site.config.base_url, site.config.base_path)
+    fg = FeedGenerator()
+    fg.load_extension("dc")
+    fg.id(absolute.page(feed.rss_path))
+    fg.title(feed.title)
+    fg.description(feed.description)
+    fg.subtitle(feed.description)
+    # feedgen's RSS <link> is the last link given: the self link goes first.
+    fg.link(href=absolute.page(feed.rss_path), rel="self", type="application/rss+xml")
+    fg.link(href=absolute.page(feed.link), rel="alternate")
+    fg.language("zh-cn")
+    fg.generator("gongshi")
+    newest = max((e.updated or e.date for e in feed.entries), default=site.config.campaign.start)
+    fg.lastBuildDate(_moment(newest))
+    fg.updated(_moment(newest))
+    for e in feed.entries:
+        fe = fg.add_entry(order="append")
+        fe.id(e.guid)
+        fe.guid(e.guid, permalink="#" not in e.guid)
+        fe.title(e.title)
+        fe.link(href=e.link)
+        fe.description(e.summary)
+        fe.summary(e.summary)
+        fe.content(e.content, type="CDATA")
+        fe.published(_moment(e.date))
+        fe.updated(_moment(e.updated or e.date))
+        if e.author:
+            fe.author(name=e.author)
+            fe.dc.dc_creator(e.author)
+        for c in e.categories:
+            fe.category(term=c)
+    rss = fg.rss_str(pretty=True)
+    fg.link(href=absolute.page(feed.link), rel="alternate", replace=True)
+    fg.link(href=absolute.page(feed.atom_path), rel="self", type="application/atom+xml")
+    return rss, fg.atom_str(pretty=True)
+
+
+def opml(feeds: list[Feed], site: Site) -> bytes:
+    """An OPML list of every RSS feed, to import into a reader at once."""
+    absolute = Absolute(site.config.base_url, site.config.base_path)
+    root = ET.Element("opml", version="2.0")
+    head = ET.SubElement(root, "head")
+    ET.SubElement(head, "title").text = f"{site.config.title} 订阅源"
+    body = ET.SubElement(root, "body")
+    groups: dict[str, ET.Element] = {}
+    for feed in feeds:
+        if feed.group not in groups:
+            groups[feed.group] = ET.SubElement(body, "outline", text=feed.group, title=feed.group)
+        ET.SubElement(groups[feed.group], "outline", type="rss", text=feed.title, title=feed.title,
+                      xmlUrl=absolute.page(feed.rss_path), htmlUrl=absolute.page(feed.link))
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"

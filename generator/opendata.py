@@ -1,0 +1,168 @@
+"""Open data: every ledger, the commitments and the meeting evaluations as CSV and JSON.
+
+CSV is UTF-8 with a BOM so that Excel shows Chinese correctly; headers are the Chinese
+labels. JSON uses the English keys. One column table drives both and the data page.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from . import urls
+from .compute import CommitmentState, ItemState
+from .model import Meeting
+from .site import Site
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # JSON key
+    label: str  # CSV header
+    about: str  # documentation on the data page
+    get: Callable[[Any], Any]
+
+
+def _date(value: object) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else (str(value) if value is not None else "")
+
+
+ITEM_COLUMNS = (
+    Column("unit", "单位标识", "单位的标识（见 units.json）", lambda s: s.item.unit),
+    Column("unit_name", "单位", "单位名称", lambda s: s.unit_name),
+    Column("number", "序号", "在该单位整改清单中的序号", lambda s: s.number),
+    Column("id", "事项标识", "事项的永久标识，是网址的一部分", lambda s: s.item.id),
+    Column("problem", "问题", "查摆出的问题", lambda s: s.item.problem),
+    Column("category", "类别", "形式主义、官僚主义、享乐主义、奢靡之风、群众切身利益、最后一公里、专项整治或其他",
+           lambda s: s.item.category),
+    Column("source", "问题来源", "群众提、自己找、上级点、互相帮、集体议、征求意见或民主生活会",
+           lambda s: s.item.source or ""),
+    Column("measures", "整改措施", "整改措施，多条之间用“；”分隔", lambda s: "；".join(s.item.measures)),
+    Column("leader", "责任领导", "责任领导", lambda s: s.item.leader),
+    Column("owner", "责任人", "责任人或责任科室", lambda s: s.item.owner),
+    Column("deadline", "整改时限", "日期（YYYY-MM-DD），或“立行立改”“长期坚持”", lambda s: _date(s.item.deadline)),
+    Column("status", "整改状态", "单位填报的状态：未启动、整改中或已完成", lambda s: s.item.status),
+    Column("completed", "完成日期", "已完成事项的完成日期", lambda s: _date(s.item.completed)),
+    Column("state", "截至日状态", "按数据截至日期计算：已完成、逾期、即将到期（7天内）、整改中或未启动",
+           lambda s: s.label),
+    Column("overdue_days", "逾期天数", "截至日已超过时限的天数（未逾期为 0）", lambda s: s.overdue_days),
+    Column("progress_count", "进展条数", "已公布的进展记录条数", lambda s: len(s.item.progress)),
+    Column("latest_progress_date", "最新进展日期", "最新一条进展的日期", lambda s: _date(s.latest.date if s.latest else None)),
+    Column("latest_progress", "最新进展", "最新一条进展的内容", lambda s: s.latest.text if s.latest else ""),
+    Column("satisfaction", "群众满意率", "（满意＋基本满意）÷ 参加评价人数；未评价为空",
+           lambda s: s.satisfaction.percent if s.satisfaction else ""),
+    Column("withdrawn", "撤销日期", "撤销的日期；撤销的事项不计入统计", lambda s: _date(s.item.withdrawn.date if s.item.withdrawn else None)),
+    Column("url", "网址", "该事项的公开网页", lambda s: s.url),
+)
+
+COMMITMENT_COLUMNS = (
+    Column("commitment", "承诺标识", "承诺（一组事项）的标识", lambda s: s.commitment.id),
+    Column("title", "承诺标题", "承诺的标题", lambda s: s.commitment.title),
+    Column("by", "承诺主体", "承诺的单位或领导干部", lambda s: s.by),
+    Column("published", "公开日期", "承诺公开的日期", lambda s: _date(s.commitment.published)),
+    Column("id", "事项标识", "承诺事项的标识", lambda s: s.item.id),
+    Column("text", "承诺内容", "承诺内容", lambda s: s.item.text),
+    Column("deadline", "时限", "日期或“长期坚持”等", lambda s: _date(s.item.deadline)),
+    Column("status", "兑现状态", "填报的状态：未兑现、兑现中或已兑现", lambda s: s.item.status),
+    Column("state", "截至日状态", "按数据截至日期计算：已兑现、逾期未兑现、兑现中或未兑现", lambda s: s.label),
+    Column("evidence", "兑现情况说明", "兑现情况说明", lambda s: s.item.evidence),
+    Column("url", "网址", "承诺的公开网页", lambda s: s.url),
+)
+
+EVALUATION_COLUMNS = (
+    Column("meeting", "会议标识", "会议的标识", lambda r: r.meeting.id),
+    Column("title", "会议", "会议名称", lambda r: r.meeting.title),
+    Column("kind", "会议类型", "会议类型", lambda r: r.meeting.kind),
+    Column("date", "日期", "会议日期", lambda r: _date(r.meeting.date)),
+    Column("unit", "单位标识", "单位的标识", lambda r: r.meeting.unit),
+    Column("unit_name", "单位", "单位名称", lambda r: r.unit_name),
+    Column("participants", "参加评议人数", "参加群众评议的人数", lambda r: r.result.evaluation.participants),
+    Column("satisfied", "满意", "评价为满意的人数", lambda r: r.result.evaluation.satisfied),
+    Column("basically_satisfied", "基本满意", "评价为基本满意的人数", lambda r: r.result.evaluation.basically_satisfied),
+    Column("dissatisfied", "不满意", "评价为不满意的人数", lambda r: r.result.evaluation.dissatisfied),
+    Column("satisfaction", "满意率", "（满意＋基本满意）÷ 参加人数", lambda r: r.result.percent),
+    Column("redo", "须返工补课", "满意率低于三分之二为“是”", lambda r: "是" if r.result.under_two_thirds else "否"),
+    Column("url", "网址", "会议通报的公开网页", lambda r: r.url),
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One record with what its columns need besides the record itself."""
+
+    source: Any
+    unit_name: str
+    url: str
+    by: str = ""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.source, name)
+
+
+def _csv(columns: tuple[Column, ...], rows: list[Any]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([c.label for c in columns])
+    for row in rows:
+        writer.writerow([c.get(row) for c in columns])
+    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+
+
+def _json(columns: tuple[Column, ...], rows: list[Any], meta: dict[str, Any]) -> bytes:
+    records = [{c.key: c.get(row) for c in columns} for row in rows]
+    text = json.dumps({**meta, "count": len(records), "records": records}, ensure_ascii=False, indent=1)
+    return (text + "\n").encode("utf-8")
+
+
+@dataclass(frozen=True)
+class DataSet:
+    path: str  # without extension: data/rectification/edu → .csv and .json
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[Any, ...]
+
+
+def data_sets(site: Site) -> list[DataSet]:
+    absolute = site.config.base_url.rstrip("/") + "/"
+    units = site.units
+
+    def item_row(s: ItemState) -> Row:
+        return Row(s, units[s.item.unit].name, absolute + urls.item(s.item.unit, s.item.id))
+
+    def commitment_row(s: CommitmentState) -> Row:
+        c = s.commitment
+        by = units[c.by].name if isinstance(c.by, str) else f"{c.by.name}（{c.by.post}）" if c.by.post else c.by.name
+        return Row(s, "", absolute + urls.commitment(c), by=by)
+
+    def meeting_row(m: Meeting) -> Row:
+        return Row(_MeetingResult(m, site.satisfaction[m.id]), units[m.unit].name, absolute + urls.meeting(m))
+
+    sets = [DataSet("data/rectification/all", "全部整改事项", ITEM_COLUMNS,
+                    tuple(item_row(s) for s in site.rect.states))]
+    for unit_id, states in site.rect.by_unit.items():
+        sets.append(DataSet(f"data/rectification/{unit_id}", f"{units[unit_id].name}整改清单", ITEM_COLUMNS,
+                            tuple(item_row(s) for s in states)))
+    sets.append(DataSet("data/commitments", "公开承诺事项", COMMITMENT_COLUMNS,
+                        tuple(commitment_row(s) for states in site.commitment_states.values() for s in states)))
+    sets.append(DataSet("data/evaluations", "会议群众评议结果", EVALUATION_COLUMNS,
+                        tuple(meeting_row(m) for m in sorted(site.content.meetings, key=lambda m: (m.date, m.id))
+                              if m.id in site.satisfaction)))
+    return sets
+
+
+@dataclass(frozen=True)
+class _MeetingResult:
+    meeting: Meeting
+    result: Any
+
+
+def render_data(data: DataSet, site: Site) -> tuple[bytes, bytes]:
+    meta = {"title": data.title, "site": site.config.title, "as_of": site.as_of.isoformat(),
+            "fields": {c.key: c.label for c in data.columns}}
+    rows = list(data.rows)
+    return _csv(data.columns, rows), _json(data.columns, rows, meta)

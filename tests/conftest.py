@@ -1,0 +1,46 @@
+"""Shared fixtures: a small valid site copied to a temporary folder for each test."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import build, prepare
+from generator.errors import BuildFailed, Problems
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def small_site(tmp_path: Path) -> Path:
+    """A copy of tests/fixtures/small that a test may change."""
+    site = tmp_path / "site-src"
+    shutil.copytree(FIXTURES / "small", site)
+    return site
+
+
+def errors_of(site: Path) -> list:
+    """Every SourceError the site produces (empty if it is valid)."""
+    try:
+        prepare(site, Problems())
+    except BuildFailed as failed:
+        return failed.problems.errors
+    return []
+
+
+def write(site: Path, relative: str, text: str, encoding: str = "utf-8") -> Path:
+    path = site / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+@pytest.fixture
+def built_small(small_site: Path, tmp_path: Path) -> Path:
+    """The small site built; returns the output folder."""
+    out = tmp_path / "out"
+    build(small_site, out)
+    return out
