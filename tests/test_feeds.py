@@ -1,0 +1,102 @@
+"""Feeds parsed by a real feed parser (feedparser), on the demo site and the small fixture."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import feedparser
+import pytest
+from conftest import REPO
+
+from generator.build import build
+
+
+@pytest.fixture(scope="module")
+def demo_twice(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    first, second = tmp_path_factory.mktemp("a") / "out", tmp_path_factory.mktemp("b") / "out"
+    build(REPO, first)
+    build(REPO, second)
+    return first, second
+
+
+def feed_files(out: Path) -> list[Path]:
+    return sorted([*out.glob("feeds/**/*.xml"), *out.glob("feeds/**/*.atom")])
+
+
+def test_every_demo_feed_parses_cleanly(demo_twice: tuple[Path, Path]) -> None:
+    out = demo_twice[0]
+    files = feed_files(out)
+    assert len(files) >= 2 * (3 + 7 + 30)  # site, progress, meetings; 7 columns; 30 units
+    for path in files:
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo, (path, parsed.get("bozo_exception"))
+        assert parsed.feed.get("language", "zh-cn").lower() == "zh-cn"
+        guids = [e.id for e in parsed.entries]
+        assert len(guids) == len(set(guids)), path
+        assert len(parsed.entries) <= 50
+        for entry in parsed.entries:
+            assert entry.published_parsed is not None
+            assert re.search(r"(\+0800|\+08:00)$", entry.published), entry.published
+            assert entry.link.startswith("https://www.example.gov.cn/qzlx/")
+            for content in entry.get("content", []):
+                for url in re.findall(r'(?:href|src)="([^"]*)"', content.value):
+                    assert re.match(r"^(https?:|mailto:|tel:)", url), (path, url)
+
+
+def test_rss_channel_has_self_link_and_language(demo_twice: tuple[Path, Path]) -> None:
+    rss = (demo_twice[0] / "feeds/all.xml").read_text(encoding="utf-8")
+    assert '<atom:link href="https://www.example.gov.cn/qzlx/feeds/all.xml" rel="self"' in rss
+    assert "<language>zh-cn</language>" in rss
+    assert "<link>https://www.example.gov.cn/qzlx/</link>" in rss
+    atom = feedparser.parse((demo_twice[0] / "feeds/all.atom").read_bytes())
+    assert {l.rel: l.href for l in atom.feed.links}["self"].endswith("/feeds/all.atom")
+
+
+def test_feeds_identical_across_builds(demo_twice: tuple[Path, Path]) -> None:
+    first, second = demo_twice
+    for path in feed_files(first):
+        assert path.read_bytes() == (second / path.relative_to(first)).read_bytes(), path
+    assert (first / "feeds/all.opml").read_bytes() == (second / "feeds/all.opml").read_bytes()
+
+
+def test_last_build_date_is_newest_entry(demo_twice: tuple[Path, Path]) -> None:
+    parsed = feedparser.parse((demo_twice[0] / "feeds/all.xml").read_bytes())
+    newest = max(e.published_parsed for e in parsed.entries)
+    assert parsed.feed.updated_parsed == newest
+
+
+def test_progress_feed_has_one_entry_per_progress_entry(built_small: Path) -> None:
+    parsed = feedparser.parse((built_small / "feeds/rectification.xml").read_bytes())
+    # the small fixture's edu ledger: r01 has 2 progress entries and is 已完成 (+1 completion
+    # entry), r02 has 1, r03 and r04 none → 2 + 1 + 1 = 4
+    assert len(parsed.entries) == 2 + 1 + 1
+    ids = sorted(e.id for e in parsed.entries)
+    base = "https://example.gov.cn/qzlx/rectification/edu/"
+    assert ids == sorted([f"{base}r01/#progress-1", f"{base}r01/#progress-2", f"{base}r01/#done",
+                          f"{base}r02/#progress-1"])
+    evidence = next(e for e in parsed.entries if e.id.endswith("r01/#progress-2"))
+    assert 'href="https://example.gov.cn/qzlx/news/2014-07-01-first/"' in evidence.content[0].value
+
+
+def test_guids_survive_a_title_fix(small_site: Path, tmp_path: Path) -> None:
+    build(small_site, tmp_path / "one")
+    news = small_site / "content/news/2014-07-01-first.md"
+    news.write_text(news.read_text(encoding="utf-8").replace("公布整改清单", "公布整改清单（更正）"),
+                    encoding="utf-8")
+    build(small_site, tmp_path / "two")
+    ids = [sorted(e.id for e in feedparser.parse((tmp_path / n / "feeds/all.xml").read_bytes()).entries)
+           for n in ("one", "two")]
+    assert ids[0] == ids[1]
+
+
+def test_discovery_links_and_subscription_page(built_small: Path) -> None:
+    home = (built_small / "index.html").read_text(encoding="utf-8")
+    assert 'rel="alternate" type="application/rss+xml" title="全站更新" href="/qzlx/feeds/all.xml"' in home
+    ledger = (built_small / "rectification/edu/index.html").read_text(encoding="utf-8")
+    assert 'href="/qzlx/feeds/rectification.xml"' in ledger and 'href="/qzlx/feeds/unit/edu.xml"' in ledger
+    page = (built_small / "feeds/index.html").read_text(encoding="utf-8")
+    for feed in ("all", "rectification", "meetings", "column/news", "unit/edu"):
+        assert f'href="/qzlx/feeds/{feed}.xml"' in page
+    opml = (built_small / "feeds/all.opml").read_text(encoding="utf-8")
+    assert 'xmlUrl="https://example.gov.cn/qzlx/feeds/unit/edu.xml"' in opml
