@@ -50,7 +50,7 @@ def test_rss_channel_has_self_link_and_language(demo_twice: tuple[Path, Path]) -
     assert "<language>zh-cn</language>" in rss
     assert "<link>https://www.example.gov.cn/qzlx/</link>" in rss
     atom = feedparser.parse((demo_twice[0] / "feeds/all.atom").read_bytes())
-    assert {l.rel: l.href for l in atom.feed.links}["self"].endswith("/feeds/all.atom")
+    assert {link.rel: link.href for link in atom.feed.links}["self"].endswith("/feeds/all.atom")
 
 
 def test_feeds_identical_across_builds(demo_twice: tuple[Path, Path]) -> None:
