@@ -47,14 +47,16 @@ def render_bodies(content: Content, root: Path, problems: Problems) -> tuple[dic
         full = root / path
         return full.is_file() and root.resolve() in full.resolve().parents
 
-    renderer = MarkdownRenderer(lambda p: content.config.base_path + urls.media(p), exists)
+    renderer = MarkdownRenderer(exists)
     html: dict[tuple[str, str], str] = {}
     assets: set[str] = set()
-    records = [(a.kind, a) for a in (*content.articles, *content.documents)]
-    records += [("meeting", m) for m in content.meetings] + [("page", p) for p in content.pages]
-    for kind, record in records:
+    records = [(a.kind, a, urls.article(a)) for a in (*content.articles, *content.documents)]
+    records += [("meeting", m, urls.meeting(m)) for m in content.meetings]
+    records += [("page", p, urls.page(p)) for p in content.pages]
+    for kind, record, page in records:
         folder = record.origin.file.rsplit("/", 1)[0]
-        result = renderer.render(record.body, folder)
+        result = renderer.render(record.body, folder,
+                                 lambda path, page=page: urls.relative(urls.media(path), page))
         for src in result.missing:
             problems.add("E051", record.origin.at(record.body_line), src=src)
         assets.update(result.assets)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import html as html_lib
 import re
+from urllib.parse import urljoin
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
@@ -61,21 +62,16 @@ class Feed:
 class Absolute:
     """Turns site paths and root-relative URLs into absolute URLs against base_url."""
 
-    def __init__(self, base_url: str, base_path: str):
-        self.origin = base_url.split("://", 1)[0] + "://" + base_url.split("://", 1)[1].split("/", 1)[0]
-        self.base_path = base_path
+    def __init__(self, base_url: str):
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
 
     def page(self, path: str) -> str:
-        return self.origin + self.base_path + path
+        return urljoin(self.base_url, path)
 
     def html(self, text: str, page_url: str) -> str:
         def fix(match: re.Match[str]) -> str:
             attr, value = match.groups()
-            if value.startswith("/") and not value.startswith("//"):
-                value = self.origin + value
-            elif value.startswith("#") or not re.match(r"^[a-z][a-z0-9+.-]*:", value, re.IGNORECASE):
-                value = page_url + value
-            return f'{attr}="{value}"'
+            return f'{attr}="{_esc(urljoin(page_url, html_lib.unescape(value)))}"'
 
         return _ATTR_URL.sub(fix, text)
 
@@ -92,7 +88,7 @@ def _esc(text: str) -> str:
 class EntryMaker:
     def __init__(self, site: Site):
         self.site = site
-        self.abs = Absolute(site.config.base_url, site.config.base_path)
+        self.abs = Absolute(site.config.base_url)
 
     def unit_name(self, unit_id: str | None) -> str:
         unit = self.site.units.get(unit_id or "")
@@ -101,7 +97,7 @@ class EntryMaker:
     def article(self, record: Article) -> Entry:
         link = self.abs.page(urls.article(record))
         images = "".join(
-            f'<figure><img src="{self.site.config.base_path}{urls.media(urls.content_file(record.origin.file, i.src))}"'
+            f'<figure><img src="{self.abs.page(urls.media(urls.content_file(record.origin.file, i.src)))}"'
             f' alt="{_esc(i.caption or record.title)}"><figcaption>{_esc(i.caption)}</figcaption></figure>'
             for i in record.images)
         body = images + self.site.body(record.kind, record.id)
@@ -208,7 +204,7 @@ def _moment(day: dt.date) -> dt.datetime:
 
 def render_feed(feed: Feed, site: Site) -> tuple[bytes, bytes]:
     """(RSS 2.0, Atom) bytes of one feed."""
-    absolute = Absolute(site.config.base_url, site.config.base_path)
+    absolute = Absolute(site.config.base_url)
     fg = FeedGenerator()
     fg.load_extension("dc")
     fg.id(absolute.page(feed.rss_path))
@@ -247,7 +243,7 @@ def render_feed(feed: Feed, site: Site) -> tuple[bytes, bytes]:
 
 def opml(feeds: list[Feed], site: Site) -> bytes:
     """An OPML list of every RSS feed, to import into a reader at once."""
-    absolute = Absolute(site.config.base_url, site.config.base_path)
+    absolute = Absolute(site.config.base_url)
     root = ET.Element("opml", version="2.0")
     head = ET.SubElement(root, "head")
     ET.SubElement(head, "title").text = f"{site.config.title} 订阅源"

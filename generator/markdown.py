@@ -58,17 +58,17 @@ class Rendered:
 class MarkdownRenderer:
     """Renders the Markdown bodies of one site.
 
-    `asset_url(path)` gives the public URL of a file, given its site-relative path;
     `exists(path)` says whether a site-relative path is a file inside the site.
     """
 
-    def __init__(self, asset_url: Callable[[str], str], exists: Callable[[str], bool]):
-        self.asset_url = asset_url
+    def __init__(self, exists: Callable[[str], bool]):
         self.exists = exists
         self.md = _converter()
 
-    def render(self, text: str, folder: str) -> Rendered:
-        """`folder`: the site-relative folder of the Markdown file (for relative images)."""
+    def render(self, text: str, folder: str, asset_url: Callable[[str], str] = lambda p: p) -> Rendered:
+        """`folder`: the site-relative folder of the Markdown file (for relative images);
+        `asset_url(path)`: the URL, as the page showing this body links it, of a site file."""
+        self.asset_url = asset_url
         self.md.reset()
         raw = self.md.convert(text)
         result = Rendered("")

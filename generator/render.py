@@ -57,11 +57,17 @@ def make_environment(site_dir: Path, base_path: str) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
 
-    def url(path: str) -> str:
-        return base_path + path
+    @jinja2.pass_context
+    def url(context: Any, path: str) -> str:
+        """Links are relative to the page, so the output works under any base path; the 404
+        page is served at any depth, so it links from the base path."""
+        page = context.get("page")
+        current = page.path if page is not None else ""
+        return base_path + path if current == urls.NOT_FOUND else urls.relative(path, current)
 
-    def image_url(record: Any, image: Any) -> str:
-        return url(urls.media(urls.content_file(record.origin.file, image.src)))
+    @jinja2.pass_context
+    def image_url(context: Any, record: Any, image: Any) -> str:
+        return url(context, urls.media(urls.content_file(record.origin.file, image.src)))
 
     env.globals.update(url=url, urls=urls, image_url=image_url)
     env.filters.update(cn_date=cn_date, iso_date=iso_date)

@@ -79,6 +79,20 @@ def static(name: str) -> str:
     return f"static/{name}"
 
 
+def relative(target: str, current: str) -> str:
+    """The link from the page at public path `current` to public path `target`.
+
+    Relative links make the output work under any base path and from a plain local server.
+    """
+    here = current if current.endswith("/") or current == "" else posixpath.dirname(current) + "/"
+    if here in ("", "/"):
+        return target or "./"
+    link = posixpath.relpath(target or ".", here.rstrip("/") or ".")
+    if target == "" or target.endswith("/"):
+        link = link.rstrip("/") + "/"
+    return "./" if link == "./" else link.removeprefix("./")
+
+
 def file_for(path: str) -> str:
     """The output file that serves a public path."""
     return path + "index.html" if path == "" or path.endswith("/") else path

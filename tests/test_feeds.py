@@ -92,11 +92,11 @@ def test_guids_survive_a_title_fix(small_site: Path, tmp_path: Path) -> None:
 
 def test_discovery_links_and_subscription_page(built_small: Path) -> None:
     home = (built_small / "index.html").read_text(encoding="utf-8")
-    assert 'rel="alternate" type="application/rss+xml" title="全站更新" href="/qzlx/feeds/all.xml"' in home
+    assert 'rel="alternate" type="application/rss+xml" title="全站更新" href="feeds/all.xml"' in home
     ledger = (built_small / "rectification/edu/index.html").read_text(encoding="utf-8")
-    assert 'href="/qzlx/feeds/rectification.xml"' in ledger and 'href="/qzlx/feeds/unit/edu.xml"' in ledger
+    assert 'href="../../feeds/rectification.xml"' in ledger and 'href="../../feeds/unit/edu.xml"' in ledger
     page = (built_small / "feeds/index.html").read_text(encoding="utf-8")
     for feed in ("all", "rectification", "meetings", "column/news", "unit/edu"):
-        assert f'href="/qzlx/feeds/{feed}.xml"' in page
+        assert f'href="{feed}.xml"' in page  # links are relative: this page is feeds/
     opml = (built_small / "feeds/all.opml").read_text(encoding="utf-8")
     assert 'xmlUrl="https://example.gov.cn/qzlx/feeds/unit/edu.xml"' in opml
