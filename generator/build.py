@@ -24,6 +24,7 @@ from .output import Staging, check_target
 from .plan import Output, plan
 from .render import make_environment, render_output, theme_dirs
 from .site import Site, build_site
+from .sitemap import robots, sitemap
 from .validate import validate
 
 
@@ -128,6 +129,8 @@ def build(root: Path, out: Path) -> BuildReport:
             staging.write(feed.rss_path, rss)
             staging.write(feed.atom_path, atom)
         staging.write(urls.OPML, opml(feeds, site))
+        staging.write("sitemap.xml", sitemap(outputs, site.config.base_url, site.newest))
+        staging.write("robots.txt", robots(site.config.base_url))
         for data in sets:
             table, document = render_data(data, site)
             staging.write(data.path + ".csv", table)
@@ -139,5 +142,5 @@ def build(root: Path, out: Path) -> BuildReport:
     except BaseException:
         staging.discard()
         raise
-    files += len(outputs) + len(site.assets) + 2 * len(feeds) + 1 + 2 * len(sets)
+    files += len(outputs) + len(site.assets) + 2 * len(feeds) + 2 * len(sets) + 3
     return BuildReport(len(outputs), files, time.perf_counter() - started, out.resolve())

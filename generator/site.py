@@ -62,6 +62,15 @@ class Site:
     assets: list[str] = field(default_factory=list)  # site-relative images used by content
 
     @property
+    def newest(self) -> dt.date:
+        """The newest date in the content: what a page without a date of its own last changed."""
+        c = self.content
+        dates = [r.updated or r.date for r in (*c.articles, *c.documents)]
+        dates += [m.date for m in c.meetings] + [x.published for x in c.commitments]
+        dates += [d for s in self.rect.states for d in [s.last_update] if d]
+        return max([d for d in dates if d <= self.as_of] or [self.config.campaign.start])
+
+    @property
     def current_phase(self) -> PhaseState | None:
         return next((p for p in self.phases if p.when == "current"), None)
 
