@@ -55,10 +55,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E050": ("“{name}”的上级单位形成了循环", "检查 units.yml 中的 parent 字段"),
     "E051": ("文件“{src}”不存在", "检查图片路径：路径相对于这篇 Markdown 文件所在的文件夹"),
     "E052": ("进展记录的日期不是从早到晚排列", "progress 中的记录按日期从早到晚排列，最新的写在最后"),
+    "E053": ("图片路径“{src}”指向 content/ 目录之外", "把图片放在这篇 Markdown 文件旁边，写相对路径，例如 photo.jpg"),
     # build output
     "E060": ("输出目录 {path} 不是空的，也不是 gongshi 生成的", "换一个输出目录，或先确认其中没有需要的文件后手动清空"),
     "E061": ("输出目录 {path} 不能位于 content/ 之内，也不能是站点目录本身", "用 -o 指定站点目录下的 site/ 或其他目录"),
     "E062": ("模板出错：{problem}", "检查主题模板 {template}"),
+    # the public record
+    "E070": ("已发布的{label}“{value}”被删除了，却没有标记撤销（最后出现在提交 {commit} 的 {path}）",
+             "已发布的内容不能直接删除：恢复它，并加上 withdrawn: {{date: 撤销日期, reason: 撤销原因}}；"
+             "确需删除时，用 --accept-removals 明确确认"),
 }
 
 
@@ -68,9 +73,16 @@ class Source:
 
     file: str
     line: int | None = None
+    # (key, line) of each field of the record that starts here, so that a later check can
+    # name the very line of `unit:` or `status:`; list entries appear as `name[i]`.
+    keys: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
 
     def at(self, line: int | None) -> Source:
         return Source(self.file, line)
+
+    def key(self, name: str) -> Source:
+        """Where field `name` of the record starting here stands (the record's line if unknown)."""
+        return Source(self.file, dict(self.keys).get(name, self.line))
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}" if self.line else self.file

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import markdown as md
 import nh3
+from markdown.inlinepatterns import HtmlInlineProcessor
 from pymdownx.slugs import slugify
 
 TAGS = {
@@ -36,8 +37,15 @@ ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
+# Python-Markdown follows CommonMark's strict idea of an inline tag, so a pasted tag with a
+# sloppy attribute (`<img src=x onerror=alert('x')>`) is left as visible text: readers would
+# see the pasted code. Any `<tag …>` is taken as HTML instead, so that the sanitiser (not the
+# reader) deals with it; this is the pattern Python-Markdown itself used before 3.x.
+LOOSE_HTML_RE = r"(<(\/?[a-zA-Z][^<>@ ]*( [^<>]*)?|!--(?:(?!<!--|-->).)*--)>)"
+
+
 def _converter() -> md.Markdown:
-    return md.Markdown(
+    converter = md.Markdown(
         extensions=["abbr", "attr_list", "def_list", "fenced_code", "footnotes", "tables",
                     "sane_lists", "toc", "pymdownx.tilde"],
         extension_configs={
@@ -46,6 +54,8 @@ def _converter() -> md.Markdown:
         },
         output_format="html",
     )
+    converter.inlinePatterns.register(HtmlInlineProcessor(LOOSE_HTML_RE, converter), "html", 90)
+    return converter
 
 
 @dataclass
@@ -95,7 +105,8 @@ class MarkdownRenderer:
         if "://" in src or src.startswith(("/", "data:", "#")):
             return src
         path = posixpath.normpath(posixpath.join(folder, src))
-        if path.startswith("../") or not self.exists(path):
+        # only files under content/ are published: `../../site_config.yml` is not an image
+        if not path.startswith("content/") or not self.exists(path):
             result.missing.append(src)
             return None
         result.assets.append(path)

@@ -7,11 +7,16 @@ loading; here every record is already typed and carries its file and line.
 from __future__ import annotations
 
 import difflib
+import posixpath
 from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import Problems, Source
+from .load.site import CONTENT_DIR, SiteFiles
+from .load.yamlpos import YList, YMap
 from .model import Content, Evaluation, Unit
+
+UNITS_FILE = f"{CONTENT_DIR}/units.yml"
 
 
 def _suggest(value: str, units: dict[str, Unit]) -> str:
@@ -25,6 +30,14 @@ def _suggest(value: str, units: dict[str, Unit]) -> str:
     return "单位标识见 content/units.yml；新单位请先在那里添加"
 
 
+def _declared_units(root: Path) -> set[str] | None:
+    """Every id written in units.yml, also of entries that did not load; None if the file is unusable."""
+    data = SiteFiles(root, Problems()).yaml(root / UNITS_FILE)
+    if not isinstance(data, YList):
+        return None
+    return {str(entry["id"]).strip() for entry in data if isinstance(entry, YMap) and "id" in entry}
+
+
 class Validator:
     def __init__(self, content: Content, root: Path, problems: Problems):
         self.content = content
@@ -32,10 +45,26 @@ class Validator:
         self.problems = problems
         self.units = {u.id: u for u in content.units}
         self.documents = {d.id for d in content.documents}
+        # A record that failed to load was reported already: a reference to it is not
+        # reported again as unknown (one mistake, one error, not one per reference).
+        broken = {e.file for e in problems.errors}
+        self.declared_units: set[str] | None = set(self.units)
+        if UNITS_FILE in broken:
+            self.declared_units = _declared_units(root)
+        self.declared_documents = self.documents | {
+            posixpath.splitext(posixpath.basename(f))[0]
+            for f in broken if f.startswith(f"{CONTENT_DIR}/documents/")}
 
     def unit_ref(self, value: str | None, where: Source) -> None:
-        if value is not None and value not in self.units:
-            self.problems.add("E040", where, value=value, suggestion=_suggest(value, self.units))
+        if value is None or value in self.units:
+            return
+        if self.declared_units is None or value in self.declared_units:
+            return  # the problem is in units.yml, and reported there
+        self.problems.add("E040", where, value=value, suggestion=_suggest(value, self.units))
+
+    def document_ref(self, value: str | None, where: Source) -> None:
+        if value is not None and value not in self.declared_documents:
+            self.problems.add("E042", where, value=value, suggestion=self.doc_hint(value))
 
     def unique(self, records: Iterable[tuple[str, Source]]) -> None:
         seen: dict[str, Source] = {}
@@ -50,8 +79,9 @@ class Validator:
             return
         total = ev.satisfied + ev.basically_satisfied + ev.dissatisfied
         if total != ev.participants:
-            self.problems.add("E047", ev.origin if ev.origin.file else where, satisfied=ev.satisfied, basic=ev.basically_satisfied,
-                              dis=ev.dissatisfied, total=total, participants=ev.participants)
+            self.problems.add("E047", ev.origin if ev.origin.file else where, satisfied=ev.satisfied,
+                              basic=ev.basically_satisfied, dis=ev.dissatisfied, total=total,
+                              participants=ev.participants)
 
     def date_range(self, start_key: str, start: object, end_key: str, end: object, where: Source) -> None:
         if start > end:  # type: ignore[operator]
@@ -64,42 +94,43 @@ class Validator:
         self.ledgers()
         self.commitments()
         c = self.content
-        self.unique((m.id, m.origin) for m in c.meetings)
+        self.unique((m.id, m.origin.key("id")) for m in c.meetings)
         for m in c.meetings:
-            self.unit_ref(m.unit, m.origin)
-            self.evaluation(m.evaluation, m.origin)
+            self.unit_ref(m.unit, m.origin.key("unit"))
+            self.evaluation(m.evaluation, m.origin.key("evaluation"))
         for o in c.opinions:
             if o.unit != "all":
-                self.unit_ref(o.unit, o.origin)
-        self.unique((o.unit, o.origin) for o in c.opinions)
-        self.unique((r.id, r.origin) for r in c.rules)
+                self.unit_ref(o.unit, o.origin.key("unit"))
+        self.unique((o.unit, o.origin.key("unit")) for o in c.opinions)
+        self.unique((r.id, r.origin.key("id")) for r in c.rules)
         for r in c.rules:
-            self.unit_ref(r.unit, r.origin)
-            if r.document and r.document not in self.documents:
-                self.problems.add("E042", r.origin, value=r.document, suggestion=self.doc_hint(r.document))
-        self.unique((p.id, p.origin) for p in c.pages)
+            self.unit_ref(r.unit, r.origin.key("unit"))
+            self.document_ref(r.document, r.origin.key("document"))
+        self.unique((p.id, p.origin.key("id")) for p in c.pages)
 
     def config(self) -> None:
         cfg = self.content.config
-        self.date_range("campaign.start", cfg.campaign.start, "campaign.end", cfg.campaign.end, cfg.origin)
-        for phase in cfg.phases:
-            self.date_range("start", phase.start, "end", phase.end, cfg.origin)
-        self.unique((col.id, cfg.origin) for col in cfg.columns)
-        self.unique((g.id, cfg.origin) for g in cfg.supervision_groups)
+        self.date_range("campaign.start", cfg.campaign.start, "campaign.end", cfg.campaign.end,
+                        cfg.origin.key("campaign"))
+        for i, phase in enumerate(cfg.phases):
+            self.date_range("start", phase.start, "end", phase.end, cfg.origin.key(f"phases[{i}]"))
+        self.unique((col.id, cfg.origin.key(f"columns[{i}]")) for i, col in enumerate(cfg.columns))
+        self.unique((g.id, cfg.origin.key(f"supervision_groups[{i}]"))
+                    for i, g in enumerate(cfg.supervision_groups))
 
     def unit_tree(self) -> None:
         units = self.content.units
         groups = {g.id for g in self.content.config.supervision_groups}
-        self.unique((u.id, u.origin) for u in units)
+        self.unique((u.id, u.origin.key("id")) for u in units)
         for unit in units:
-            self.unit_ref(unit.parent, unit.origin)
+            self.unit_ref(unit.parent, unit.origin.key("parent"))
             if unit.supervision_group and unit.supervision_group not in groups:
-                self.problems.add("E049", unit.origin, value=unit.supervision_group,
+                self.problems.add("E049", unit.origin.key("supervision_group"), value=unit.supervision_group,
                                   choices="、".join(sorted(groups)) or "（尚未定义）")
             seen, current = {unit.id}, unit.parent
             while current in self.units:
                 if current in seen:
-                    self.problems.add("E050", unit.origin, name=unit.name)
+                    self.problems.add("E050", unit.origin.key("parent"), name=unit.name)
                     break
                 seen.add(current)
                 current = self.units[current].parent
@@ -112,38 +143,51 @@ class Validator:
         c = self.content
         columns = {col.id for col in c.config.columns}
         for kind in (c.articles, c.documents):
-            self.unique((a.id, a.origin) for a in kind)
+            self.unique((a.id, a.origin.key("id")) for a in kind)
         for a in (*c.articles, *c.documents):
             if a.column not in columns:
-                self.problems.add("E041", a.origin, value=a.column, choices="、".join(sorted(columns)))
-            self.unit_ref(a.unit, a.origin)
-            folder = (self.root / a.origin.file).parent
-            for image in a.images:
-                if not (folder / image.src).is_file():
-                    self.problems.add("E051", a.origin, src=image.src)
+                self.problems.add("E041", a.origin.key("column"), value=a.column,
+                                  choices="、".join(sorted(columns)))
+            self.unit_ref(a.unit, a.origin.key("unit"))
+            for i, image in enumerate(a.images):
+                self.image(image.src, a.origin.file, a.origin.key(f"images[{i}]"))
         for d in c.documents:
-            if d.forwards and d.forwards not in self.documents:
-                self.problems.add("E042", d.origin, value=d.forwards, suggestion=self.doc_hint(d.forwards))
+            self.document_ref(d.forwards, d.origin.key("forwards"))
+
+    def image(self, src: str, record_file: str, where: Source) -> None:
+        """An image named in front matter: a file beside its Markdown file, inside content/.
+
+        Anything else (an absolute path, `../` out of content/, a link out of the site) would
+        copy a file that is not content into the public output.
+        """
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(record_file), src))
+        full = self.root / path
+        content = (self.root / CONTENT_DIR).resolve()
+        if "://" in src or src.startswith("/") or not path.startswith(f"{CONTENT_DIR}/") \
+                or content not in full.resolve().parents:
+            self.problems.add("E053", where, src=src)
+        elif not full.is_file():
+            self.problems.add("E051", where, src=src)
 
     def ledgers(self) -> None:
-        self.unique((ledger.unit, ledger.origin) for ledger in self.content.ledgers)
+        self.unique((ledger.unit, ledger.origin.key("unit")) for ledger in self.content.ledgers)
         for ledger in self.content.ledgers:
-            self.unit_ref(ledger.unit, ledger.origin)
-            self.unique((item.id, item.origin) for item in ledger.items)
+            self.unit_ref(ledger.unit, ledger.origin.key("unit"))
+            self.unique((item.id, item.origin.key("id")) for item in ledger.items)
             for item in ledger.items:
                 if item.status == "已完成" and item.completed is None:
-                    self.problems.add("E044", item.origin)
+                    self.problems.add("E044", item.origin.key("status"))
                 if item.status != "已完成" and item.completed is not None:
-                    self.problems.add("E045", item.origin)
+                    self.problems.add("E045", item.origin.key("completed"))
                 dates = [p.date for p in item.progress]
                 if dates != sorted(dates):
-                    self.problems.add("E052", item.origin)
-                self.evaluation(item.evaluation, item.origin)
+                    self.problems.add("E052", item.origin.key("progress"))
+                self.evaluation(item.evaluation, item.origin.key("evaluation"))
 
     def commitments(self) -> None:
         for commitment in self.content.commitments:
-            self.unit_ref(commitment.unit, commitment.origin)
-            self.unique((item.id, item.origin) for item in commitment.items)
+            self.unit_ref(commitment.unit, commitment.origin.key("by"))
+            self.unique((item.id, item.origin.key("id")) for item in commitment.items)
 
 
 def validate(content: Content, root: Path, problems: Problems) -> None:

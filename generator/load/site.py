@@ -42,6 +42,7 @@ from .text import read_text
 from .yamlpos import YList, YMap, parse_yaml
 
 T = TypeVar("T")
+FAILED: Any = object()  # a file that could not be read or parsed (the problem is reported)
 CONFIG_FILE = "site_config.yml"
 CONTENT_DIR = "content"
 
@@ -71,6 +72,9 @@ class SiteFiles:
         for path in sorted(base.rglob("*")):
             if any(part.startswith((".", "_")) for part in path.relative_to(base).parts):
                 continue
+            if path.is_symlink() and path.is_dir():  # never followed; one leaving the site is an error
+                self.inside(path)
+                continue
             if path.suffix.lower() in suffixes and path.is_file() and self.inside(path):
                 yield path
 
@@ -80,8 +84,13 @@ class SiteFiles:
         return read_text(path, self.where(path), self.problems)
 
     def yaml(self, path: Path) -> Any:
+        """The parsed file (None if it is empty), or FAILED after reporting why."""
         text = self.text(path)
-        return None if text is None else parse_yaml(text, self.where(path), self.problems)
+        if text is None:
+            return FAILED
+        before = len(self.problems.errors)
+        data = parse_yaml(text, self.where(path), self.problems)
+        return FAILED if data is None and len(self.problems.errors) > before else data
 
 
 def _expect(value: Any, shape: type, where: Source, problems: Problems) -> bool:
@@ -89,7 +98,7 @@ def _expect(value: Any, shape: type, where: Source, problems: Problems) -> bool:
     if isinstance(value, shape):
         return True
     actual = "空文件" if value is None else names.get(type(value), f"“{str(value)[:30]}”")
-    problems.add("E014", where.at(getattr(value, "line", 1)), expected=names[shape], actual=actual)
+    problems.add("E014", where.at(getattr(value, "line", where.line or 1)), expected=names[shape], actual=actual)
     return False
 
 
@@ -101,7 +110,7 @@ def load_config(files: SiteFiles) -> SiteConfig | None:
                            hint="在站点目录里创建 site_config.yml，或用 gongshi init 新建一个站点")
         return None
     data = files.yaml(path)
-    if data is None or not _expect(data, YMap, where, files.problems):
+    if data is FAILED or not _expect(data, YMap, where, files.problems):
         return None
     return build_record(SiteConfig, data, where, files.problems)
 
@@ -115,7 +124,9 @@ def _load_list(files: SiteFiles, name: str, cls: Callable[..., T], required: boo
                                hint=f"创建 {CONTENT_DIR}/{name}，每项以“- ”开头")
         return []
     data = files.yaml(path)
-    if data is None or not _expect(data, YList, where, files.problems):
+    if data is None and not required:  # an optional list with nothing in it yet
+        return []
+    if data is FAILED or not _expect(data, YList, where, files.problems):
         return []
     records = []
     for entry, line in zip(data, data.lines):
@@ -168,7 +179,7 @@ def _load_ledgers(files: SiteFiles) -> list[Ledger]:
     for path in files.walk("rectification", (".yml", ".yaml")):
         where = files.where(path)
         data = files.yaml(path)
-        if data is None or not _expect(data, YMap, where, files.problems):
+        if data is FAILED or not _expect(data, YMap, where, files.problems):
             continue
         ledger = build_record(Ledger, data, where, files.problems, origin=where.at(1))
         if ledger is None:
@@ -185,7 +196,7 @@ def _load_commitments(files: SiteFiles) -> list[Commitment]:
     for path in files.walk("commitments", (".yml", ".yaml")):
         where = files.where(path)
         data = files.yaml(path)
-        if data is None or not _expect(data, YMap, where, files.problems):
+        if data is FAILED or not _expect(data, YMap, where, files.problems):
             continue
         record = build_record(Commitment, data, where, files.problems, origin=where.at(1))
         if record is not None:

@@ -98,7 +98,10 @@ def _construct_text(loader: _Loader, node: Node) -> str:
 
 
 def _refuse_tag(loader: _Loader, suffix: str, node: Node) -> None:
-    raise _Refused("E013", node.start_mark.line + 1, tag=node.tag)
+    tag = node.tag  # shown as the editor wrote it: `!!python/object`, not `tag:yaml.org,2002:…`
+    if tag.startswith("tag:yaml.org,2002:"):
+        tag = "!!" + tag[len("tag:yaml.org,2002:"):]
+    raise _Refused("E013", node.start_mark.line + 1, tag=tag)
 
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)  # type: ignore[arg-type]
@@ -116,7 +119,12 @@ def parse_yaml(text: str, where: Source, problems: Problems, line_offset: int = 
     `line_offset` shifts reported lines, for YAML that starts further down a file
     (front matter after its opening `---`).
     """
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # the reader refuses control characters right here
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1 + line_offset
+        problems.add("E010", where.at(line), problem=f"含有不可见的控制字符 U+{int(exc.character):04X}，请删除（常见于从网页或 Word 复制的文字）")
+        return None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -136,8 +144,11 @@ def parse_yaml(text: str, where: Source, problems: Problems, line_offset: int = 
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 + line_offset if mark else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        problems.add("E010", where.at(line), problem=_explain(problem))
+        problem = _explain(getattr(exc, "problem", None) or str(exc))
+        context = getattr(exc, "context_mark", None)
+        if context is not None and mark is not None and context.line != mark.line:
+            problem += f"；出错的部分从第 {context.line + 1 + line_offset} 行开始"
+        problems.add("E010", where.at(line), problem=problem)
         return None
     except RecursionError:
         problems.add("E015", where, limit=MAX_DEPTH)
@@ -169,6 +180,11 @@ _EXPLANATIONS = {
     "found character '\\t' that cannot start any token": "YAML 不允许用 Tab 缩进，请改用空格",
     "could not find expected ':'": "缺少冒号，或上一行的引号没有闭合",
     "found undefined alias": "不支持 YAML 别名（*）",
+    "expected ',' or ']'": "方括号 [ ] 没有闭合，或其中的某一项含有冒号加空格（请给这一项加上引号）",
+    "expected ',' or '}'": "花括号 { } 没有闭合，或其中的某个值含有逗号或冒号（请给这个值加上引号）",
+    "found unexpected end of stream": "引号没有闭合",
+    "but found another document": "一个文件里只能有一段 YAML：删除文件中间单独一行的 ---",
+    "expected a single document": "一个文件里只能有一段 YAML：删除文件中间单独一行的 ---",
 }
 
 
