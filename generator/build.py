@@ -16,11 +16,13 @@ from . import urls
 from .compute import default_as_of
 from .errors import BuildFailed, Problems, Source, relpath
 from .feeds import opml, plan_feeds, render_feed
+from .history import check_removals, read_history
 from .load.site import load_site
 from .markdown import MarkdownRenderer
 from .model import Content
 from .opendata import data_sets, render_data
-from .output import Staging, check_target
+from .manifest import MANIFEST, manifest
+from .output import MARKER, Staging, check_target
 from .plan import Output, plan
 from .render import make_environment, render_output, theme_dirs
 from .site import Site, build_site
@@ -66,17 +68,23 @@ def render_bodies(content: Content, root: Path, problems: Problems) -> tuple[dic
     return html, assets
 
 
-def prepare(root: Path, problems: Problems | None = None) -> Site:
-    """Load, validate and compute: everything but writing. Raises BuildFailed."""
+def prepare(root: Path, problems: Problems | None = None, accept_removals: bool = False) -> Site:
+    """Load, validate and compute: everything but writing. Raises BuildFailed.
+
+    `accept_removals`: let records that were published (committed) before disappear.
+    """
     problems = problems or Problems()
     content = load_site(root, problems)
     if content is None:
         raise BuildFailed(problems)
     validate(content, root, problems)
+    history = read_history(root)
+    if not accept_removals:
+        check_removals(history, content, problems)
     _raise_if(problems)
     html, assets = render_bodies(content, root, problems)
     _raise_if(problems)
-    site = build_site(content, html, default_as_of(content.config.as_of))
+    site = build_site(content, html, default_as_of(content.config.as_of), history)
     site.assets = sorted(assets)
     return site
 
@@ -108,14 +116,13 @@ def _copy_static(root: Path, staging: Staging) -> int:
     return len(copied)
 
 
-def build(root: Path, out: Path) -> BuildReport:
+def build(root: Path, out: Path, accept_removals: bool = False) -> BuildReport:
     """Build the site in `root` into `out`; on any problem raise BuildFailed, `out` untouched."""
     started = time.perf_counter()
     root = root.resolve()
     problems = Problems()
     check_target(out, root, problems)
-    site = prepare(root, problems)
-    _raise_if(problems)
+    site = prepare(root, problems, accept_removals)
     env = make_environment(root, site.config.base_path)
     feeds = plan_feeds(site)
     sets = data_sets(site)
@@ -138,9 +145,10 @@ def build(root: Path, out: Path) -> BuildReport:
         files = _copy_static(root, staging)
         for asset in site.assets:
             staging.copy(root / asset, urls.media(asset))
+        staging.write(MANIFEST, manifest(staging.root, site.history, site.as_of.isoformat(), (MARKER,)))
         staging.publish()
     except BaseException:
         staging.discard()
         raise
-    files += len(outputs) + len(site.assets) + 2 * len(feeds) + 2 * len(sets) + 3
+    files += len(outputs) + len(site.assets) + 2 * len(feeds) + 2 * len(sets) + 4
     return BuildReport(len(outputs), files, time.perf_counter() - started, out.resolve())

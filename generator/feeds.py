@@ -122,6 +122,15 @@ class EntryMaker:
                                  link=link, date=p.date, summary=_summary(p.text),
                                  content=self.abs.html(content, link), author=unit,
                                  categories=(unit, item.category, "整改进展")))
+        for change in self.site.history.of("item", item.unit, item.id):
+            if change.field not in ("deadline", "status"):
+                continue
+            text = f"{change.label}由“{change.old}”调整为“{change.new}”"
+            entries.append(Entry(guid=f"{link}#change-{change.commit[:12]}-{change.field}",
+                                 title=f"{unit}整改事项{change.label}调整：{item.problem}", link=link,
+                                 date=change.date, summary=text,
+                                 content=self.abs.html(f"<p>{_esc(text)}</p>{about}", link), author=unit,
+                                 categories=(unit, item.category, "变更记录")))
         if item.status == "已完成" and item.completed:
             text = f"{unit}“{item.problem}”已于{item.completed.year}年{item.completed.month}月{item.completed.day}日整改完成。"
             entries.append(Entry(guid=f"{link}#done", title=f"{unit}整改完成：{item.problem}", link=link,
@@ -225,7 +234,7 @@ def render_feed(feed: Feed, site: Site) -> tuple[bytes, bytes]:
         fe.guid(e.guid, permalink="#" not in e.guid)
         fe.title(e.title)
         fe.link(href=e.link)
-        fe.description(e.summary)
+        fe.description(_esc(e.summary))  # RSS readers take description as HTML
         fe.summary(e.summary)
         fe.content(e.content, type="CDATA")
         fe.published(_moment(e.date))

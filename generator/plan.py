@@ -15,13 +15,14 @@ from typing import Any
 from . import urls
 from .compute import ItemState
 from .feeds import Feed
-from .model import CATEGORIES, Article
+from .model import CATEGORIES, Article, SiteConfig
 from .opendata import COMMITMENT_COLUMNS, EVALUATION_COLUMNS, ITEM_COLUMNS, DataSet
 from .site import Site
 
 PAGE_SIZE = 20
 Crumb = tuple[str, str]  # (title, path)
 Filter = tuple[Callable[[ItemState], bool], str, str]  # (test, label, path)
+PHONE_COLUMNS = 2  # columns shown in the phone navigation bar; the rest go under 更多栏目
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,34 @@ class Output:
     @property
     def file(self) -> str:
         return urls.file_for(self.path)
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    path: str
+    section: str  # matches Output.section of the pages it covers
+    phone: bool  # shown in the phone's two-row bar (else under 更多栏目)
+
+
+@dataclass(frozen=True)
+class Navigation:
+    entries: tuple[NavEntry, ...]
+    more: tuple[NavEntry, ...]  # the entries a phone shows under 更多栏目
+    more_current: bool  # the current page belongs to one of `more`
+
+
+def navigation(config: SiteConfig, section: str) -> Navigation:
+    """The main menu: home, the columns, then the disclosure sections."""
+    entries = [NavEntry("首页", urls.HOME, "home", True)]
+    entries += [NavEntry(c.name, urls.column(c.id), c.id, n < PHONE_COLUMNS)
+                for n, c in enumerate(config.columns)]
+    entries += [NavEntry("整改落实", urls.DASHBOARD, "rectification", True),
+                NavEntry("公开承诺", urls.COMMITMENTS, "commitments", True),
+                NavEntry("会议通报", urls.MEETINGS, "meetings", True),
+                NavEntry("参加单位", urls.UNITS, "units", True)]
+    more = tuple(e for e in entries if not e.phone)
+    return Navigation(tuple(entries), more, any(e.section == section for e in more))
 
 
 def _pages(records: list[Any], size: int = PAGE_SIZE) -> list[list[Any]]:
@@ -139,7 +168,9 @@ def unit_outputs(site: Site) -> Iterator[Output]:
 def rectification_outputs(site: Site) -> Iterator[Output]:
     rect = site.rect
     yield Output(urls.DASHBOARD, "dashboard.html", "整改落实", section="rectification",
-                 crumbs=(("整改落实", ""),), context={"rect": rect, "units": site.units})
+                 crumbs=(("整改落实", ""),),
+                 context={"rect": rect, "units": site.units, "moved": site.deadline_moved,
+                          "history": site.history})
     for unit_id, states in rect.by_unit.items():
         unit = site.units[unit_id]
         live = [s for s in states if not s.withdrawn]
@@ -156,7 +187,9 @@ def rectification_outputs(site: Site) -> Iterator[Output]:
         for state in states:
             yield Output(urls.item(unit_id, state.item.id), "item.html", state.item.problem,
                          "rectification", crumbs + ((f"第{state.number}项", ""),),
-                         {"state": state, "unit": unit}, date=state.last_update)
+                         {"state": state, "unit": unit, "history": site.history,
+                          "changes": site.history.of("item", unit_id, state.item.id)},
+                         date=state.last_update)
 
 
 STATUS_FILTERS: tuple[tuple[str, str, Callable[[ItemState], bool]], ...] = (
@@ -186,7 +219,8 @@ def disclosure_outputs(site: Site) -> Iterator[Output]:
     for c in site.content.commitments:
         yield Output(urls.commitment(c), "commitment.html", c.title or "公开承诺", "commitments",
                      (("公开承诺", urls.COMMITMENTS), (c.title or c.id, "")),
-                     {"commitment": c, "states": site.commitment_states[c.id],
+                     {"commitment": c, "states": site.commitment_states[c.id], "history": site.history,
+                      "changes": {i.id: site.history.of("commitment-item", c.id, i.id) for i in c.items},
                       "unit": site.units.get(c.unit or "")}, date=c.published)
     yield Output(urls.MEETINGS, "meetings.html", "会议通报", "meetings", (("会议通报", ""),),
                  {"meetings": site.meetings, "satisfaction": site.satisfaction})

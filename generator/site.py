@@ -9,7 +9,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from . import compute, urls
-from .compute import CommitmentState, CommitmentTally, PhaseState, Rectification, Satisfaction
+from .compute import (
+    CommitmentState,
+    CommitmentTally,
+    ItemState,
+    PhaseState,
+    Rectification,
+    Satisfaction,
+)
+from .history import History
 from .model import (
     Article,
     Commitment,
@@ -58,6 +66,8 @@ class Site:
     opinion_units: list[Opinion]
     rules: list[Rule]
     pages: list[Page]
+    history: History = field(default_factory=lambda: History(False, "未读取"))
+    deadline_moved: list[ItemState] = field(default_factory=list)  # live items whose deadline moved later
     withdrawn: list[Article | Meeting | Commitment] = field(default_factory=list)
     assets: list[str] = field(default_factory=list)  # site-relative images used by content
 
@@ -86,7 +96,8 @@ def _leader_key(c: Commitment) -> str | None:
     return None if isinstance(c.by, str) else f"{c.by.name}（{c.by.post}）" if c.by.post else c.by.name
 
 
-def build_site(content: Content, html: dict[tuple[str, str], str], as_of: dt.date) -> Site:
+def build_site(content: Content, html: dict[tuple[str, str], str], as_of: dt.date,
+               history: History | None = None) -> Site:
     units = {u.id: u for u in content.units}
     index = {u.id: UnitIndex() for u in content.units}
     for u in content.units:
@@ -144,6 +155,9 @@ def build_site(content: Content, html: dict[tuple[str, str], str], as_of: dt.dat
         opinion_total=total, opinion_units=[o for o in content.opinions if o.unit != "all"],
         rules=rules, pages=sorted(content.pages, key=lambda p: (p.order, p.id)),
         withdrawn=withdrawn,
+        history=history or History(False, "未读取"),
+        deadline_moved=[s for s in rect.states if not s.withdrawn and history is not None
+                        and any(c.later for c in history.of("item", s.item.unit, s.item.id))],
     )
 
 

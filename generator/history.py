@@ -1,0 +1,295 @@
+"""History from git: what changed in published records, and when.
+
+The public record must not be quietly rewritten. When the site's content is in a git
+repository, every committed version of the ledgers and commitments is read, and each change
+of deadline, status, owner, measures or text becomes a dated `Change`. Every record that was
+ever committed is remembered, so that one which disappeared without being withdrawn stops
+the build (`removed`).
+
+Reading is one `git log` and one `git cat-file --batch` process; each file version (blob)
+is parsed once and cached under `.gongshi-cache/`, keyed by its blob id, so a repository
+with thousands of commits costs little after the first build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .compute import CHINA
+from .errors import Problems, Source
+from .fields import parse_date
+from .model import Content
+
+CACHE_DIR = ".gongshi-cache"
+CACHE_FILE = "history-v1.json"
+TRACKED = ("rectification", "commitments", "news", "documents", "meetings")
+ITEM_FIELDS = {"deadline": "时限", "status": "状态", "owner": "责任人", "leader": "责任领导",
+               "measures": "整改措施", "problem": "问题表述"}
+COMMITMENT_FIELDS = {"deadline": "时限", "status": "兑现状态", "text": "承诺内容"}
+
+Key = tuple[str, ...]  # ("item", unit, id) | ("commitment-item", set id, id) | (kind, id)
+
+
+@dataclass(frozen=True)
+class Change:
+    key: Key
+    field: str  # a key of ITEM_FIELDS / COMMITMENT_FIELDS
+    label: str
+    old: str
+    new: str
+    date: dt.date
+    commit: str
+
+    @property
+    def later(self) -> bool:
+        """A deadline moved later (or from a date to 长期坚持): shown highlighted."""
+        if self.field != "deadline":
+            return False
+        old, new = parse_date(self.old), parse_date(self.new)
+        if isinstance(old, dt.date) and isinstance(new, dt.date):
+            return new > old
+        return isinstance(old, dt.date)
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """The last commit that had a record, and the file it was in."""
+
+    commit: str
+    path: str
+
+
+@dataclass
+class History:
+    available: bool
+    reason: str = ""  # why not, when unavailable
+    commit: str = ""  # the last commit that changed content/, site_config.yml or theme/
+    dirty: bool = False  # uncommitted changes there
+    changes: dict[Key, list[Change]] = field(default_factory=dict)
+    seen: dict[Key, Sighting] = field(default_factory=dict)
+
+    def of(self, *key: str) -> list[Change]:
+        return self.changes.get(tuple(key), [])
+
+    def all_changes(self) -> list[Change]:
+        return sorted((c for cs in self.changes.values() for c in cs),
+                      key=lambda c: (c.date, c.commit, c.key, c.field))
+
+
+def _git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
+    try:
+        done = subprocess.run(["git", "-C", str(repo), *args], input=stdin, capture_output=True,
+                              timeout=300, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return "；".join(_text(v) for v in value)
+    if isinstance(value, (dt.date, str)):
+        parsed = parse_date(value)
+        return parsed.isoformat() if isinstance(parsed, dt.date) else str(value).strip()
+    return "" if value is None else str(value)
+
+
+def _records(path: str, data: bytes) -> dict[str, Any]:
+    """The parts of one file version history cares about, as plain JSON-able data."""
+    try:
+        text = data.decode("utf-8-sig")
+        if path.endswith(".md"):
+            header = text.split("\n---", 1)[0].lstrip("-\n") if text.startswith("---") else ""
+            meta = yaml.safe_load(header) or {}
+            return {"id": str(meta.get("id") or "")} if isinstance(meta, dict) else {}
+        doc = yaml.safe_load(text)
+    except (UnicodeDecodeError, yaml.YAMLError, RecursionError):
+        return {}
+    if not isinstance(doc, dict):
+        return {}
+    items = {}
+    for item in doc.get("items") or []:
+        if isinstance(item, dict) and item.get("id") is not None:
+            items[str(item["id"])] = {name: _text(item.get(name)) for name in (*ITEM_FIELDS, *COMMITMENT_FIELDS)}
+    return {"unit": str(doc.get("unit") or ""), "items": items}
+
+
+class _Blobs:
+    """Parsed file versions by blob id, cached on disk between builds."""
+
+    def __init__(self, repo: Path, cache: Path | None):
+        self.repo, self.cache = repo, cache
+        self.parsed: dict[str, Any] = {}
+        if cache and cache.is_file():
+            try:
+                self.parsed = json.loads(cache.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self.parsed = {}
+        self.dirty = False
+
+    def load(self, wanted: dict[str, str]) -> None:
+        """`wanted`: blob id → path (its kind decides how it is parsed)."""
+        missing = [blob for blob in wanted if blob not in self.parsed]
+        if not missing:
+            return
+        out = _git(self.repo, "cat-file", "--batch", stdin="".join(f"{b}\n" for b in missing).encode())
+        position = 0
+        for blob in missing:
+            if out is None:
+                break
+            header_end = out.index(b"\n", position)
+            size = int(out[position:header_end].split()[2])
+            body = out[header_end + 1 : header_end + 1 + size]
+            position = header_end + 1 + size + 1
+            self.parsed[blob] = _records(wanted[blob], body)
+        self.dirty = True
+
+    def save(self) -> None:
+        if self.cache and self.dirty:
+            try:
+                self.cache.parent.mkdir(parents=True, exist_ok=True)
+                self.cache.write_text(json.dumps(self.parsed, ensure_ascii=False), encoding="utf-8")
+            except OSError:
+                pass  # the cache only saves time
+
+
+def _log(repo: Path, prefix: str) -> list[tuple[str, dt.date, list[tuple[str, str]]]] | None:
+    """Commits touching the tracked folders, oldest first: (commit, date, [(blob, path)])."""
+    paths = [f"{prefix}content/{folder}" for folder in TRACKED]
+    out = _git(repo, "log", "--reverse", "--no-renames", "--raw", "--no-abbrev", "-z",
+               "--format=%x1e%H %ct", "--", *paths)
+    if out is None:
+        return None
+    commits = []
+    for chunk in out.decode("utf-8", "replace").split("\x1e")[1:]:
+        head, _, raw = chunk.partition("\n")
+        commit, stamp = head.strip("\x00").split()
+        date = dt.datetime.fromtimestamp(int(stamp), CHINA).date()
+        files = []
+        fields = raw.strip("\n\x00").split("\x00")
+        for meta, path in zip(fields[0::2], fields[1::2], strict=False):
+            parts = meta.split()
+            if len(parts) >= 5:
+                files.append((parts[3], path))
+        commits.append((commit, date, files))
+    return commits
+
+
+def _key_of(path: str, prefix: str) -> tuple[str, str] | None:
+    """(content folder, file stem) of a tracked path."""
+    rel = path[len(prefix):] if path.startswith(prefix) else path
+    parts = rel.split("/")
+    if len(parts) < 3 or parts[0] != "content":
+        return None
+    stem, _, suffix = parts[-1].rpartition(".")
+    wanted = ("md",) if parts[1] in ("news", "documents", "meetings") else ("yml", "yaml")
+    if suffix.lower() not in wanted or any(p.startswith((".", "_")) for p in parts[2:]):
+        return None  # images beside Markdown, hidden files: not records (as in load.site)
+    return parts[1], stem
+
+
+def read_history(root: Path) -> History:
+    """The content history of the site in `root`; `available` is False without git."""
+    top = _git(root, "rev-parse", "--show-toplevel")
+    if top is None:
+        return History(False, "站点目录不在 git 仓库中")
+    repo = Path(top.decode().strip())
+    if (_git(repo, "rev-parse", "--is-shallow-repository") or b"").strip() == b"true":
+        return History(False, "git 仓库是浅克隆（shallow clone），历史不完整")
+    prefix = root.resolve().relative_to(repo.resolve()).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+    sources = [f"{prefix}{name}" for name in ("content", "site_config.yml", "theme")]
+    # the commit the output was built from: the last one that changed what the site shows
+    head = (_git(repo, "log", "-1", "--format=%H", "--", *sources) or b"").decode().strip()
+    if not head:
+        return History(False, "站点内容还没有提交到 git 仓库")
+    status = _git(repo, "status", "--porcelain", "--", *sources) or b""
+    commits = _log(repo, prefix)
+    if commits is None:
+        return History(False, "无法读取 git 历史")
+    blobs = _Blobs(repo, root / CACHE_DIR / CACHE_FILE)
+    blobs.load({blob: path for _, _, files in commits for blob, path in files if set(blob) != {"0"}})
+    blobs.save()
+    history = History(True, commit=head, dirty=bool(status.strip()))
+    _replay(history, commits, blobs.parsed, prefix)
+    return history
+
+
+def _replay(history: History, commits: list[tuple[str, dt.date, list[tuple[str, str]]]],
+            parsed: dict[str, Any], prefix: str) -> None:
+    current: dict[str, dict[str, Any]] = {}  # path → its records at this point
+    for commit, date, files in commits:
+        for blob, path in files:
+            where = _key_of(path, prefix)
+            if where is None:
+                continue
+            folder, stem = where
+            record = {} if set(blob) == {"0"} else parsed.get(blob, {})
+            before = current.get(path)
+            if folder in ("rectification", "commitments"):
+                _diff(history, folder, stem, before or {}, record, date, commit)
+            if record or set(blob) != {"0"}:
+                current[path] = record
+                _remember(history, folder, stem, record, Sighting(commit, path))
+            else:
+                current.pop(path, None)
+
+
+def _remember(history: History, folder: str, stem: str, record: dict[str, Any], seen: Sighting) -> None:
+    if folder == "rectification":
+        unit = record.get("unit") or stem
+        for item_id in record.get("items", {}):
+            history.seen[("item", unit, item_id)] = seen
+    elif folder == "commitments":
+        history.seen[("commitment", stem)] = seen
+        for item_id in record.get("items", {}):
+            history.seen[("commitment-item", stem, item_id)] = seen
+    else:
+        kind = {"news": "news", "documents": "document", "meetings": "meeting"}[folder]
+        history.seen[(kind, record.get("id") or stem)] = seen
+
+
+def _diff(history: History, folder: str, stem: str, old: dict[str, Any], new: dict[str, Any],
+          date: dt.date, commit: str) -> None:
+    fields = ITEM_FIELDS if folder == "rectification" else COMMITMENT_FIELDS
+    unit = new.get("unit") or old.get("unit") or stem
+    for item_id, after in new.get("items", {}).items():
+        before = old.get("items", {}).get(item_id)
+        if before is None:
+            continue
+        key = ("item", unit, item_id) if folder == "rectification" else ("commitment-item", stem, item_id)
+        for name, label in fields.items():
+            if before.get(name, "") != after.get(name, "") and before.get(name) is not None:
+                history.changes.setdefault(key, []).append(
+                    Change(key, name, label, before.get(name, ""), after.get(name, ""), date, commit))
+
+
+KIND_LABELS = {"item": "整改事项", "commitment": "公开承诺", "commitment-item": "承诺事项",
+               "news": "新闻", "document": "文件", "meeting": "会议通报"}
+
+
+def current_keys(content: Content) -> set[Key]:
+    keys: set[Key] = {("item", ledger.unit, item.id) for ledger in content.ledgers for item in ledger.items}
+    for c in content.commitments:
+        keys.add(("commitment", c.id))
+        keys.update(("commitment-item", c.id, item.id) for item in c.items)
+    keys.update(("news", a.id) for a in content.articles)
+    keys.update(("document", d.id) for d in content.documents)
+    keys.update(("meeting", m.id) for m in content.meetings)
+    return keys
+
+
+def check_removals(history: History, content: Content, problems: Problems) -> None:
+    """A record committed before must still exist (withdrawn, if it is taken down)."""
+    present = current_keys(content)
+    for key, seen in sorted(history.seen.items()):
+        if key not in present:
+            problems.add("E070", Source(seen.path), label=KIND_LABELS[key[0]], value="/".join(key[1:]),
+                         commit=seen.commit[:10], path=seen.path)

@@ -1,0 +1,126 @@
+"""History from git: a small site committed over several commits.
+
+Commits (dated by GIT_COMMITTER_DATE, China time):
+  1  2014-05-01  the small fixture as it is (edu r02: deadline 2014-07-10, 整改中)
+  2  2014-07-02  r02's deadline moved later to 2014-07-31
+  3  2014-07-06  r04's status 整改中 → 已完成 (completed 2014-07-05)
+  4  2014-07-08  r03 withdrawn (withdrawn: {date, reason}), news 2014-06-01-second deleted
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from conftest import errors_of
+from generator.build import build, prepare
+from generator.errors import Problems
+from generator.history import read_history
+
+LEDGER = "content/rectification/edu.yml"
+
+
+def git(site: Path, *args: str, date: str = "2014-05-01T10:00:00+08:00") -> None:
+    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date,
+           "GIT_AUTHOR_NAME": "编辑", "GIT_AUTHOR_EMAIL": "editor@example.gov.cn",
+           "GIT_COMMITTER_NAME": "编辑", "GIT_COMMITTER_EMAIL": "editor@example.gov.cn"}
+    subprocess.run(["git", "-C", str(site), *args], check=True, env=env, capture_output=True)
+
+
+def edit(site: Path, relative: str, old: str, new: str) -> None:
+    path = site / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def history_site(small_site: Path) -> Path:
+    git(small_site, "init", "-q")
+    git(small_site, "add", "-A")
+    git(small_site, "commit", "-qm", "初始内容")
+    edit(small_site, LEDGER, "deadline: 2014-07-10", "deadline: 2014-07-31")
+    git(small_site, "commit", "-qam", "r02 延期", date="2014-07-02T09:00:00+08:00")
+    edit(small_site, LEDGER, "deadline: 立行立改\n    status: 整改中",
+         "deadline: 立行立改\n    status: 已完成\n    completed: 2014-07-05")
+    git(small_site, "commit", "-qam", "r04 完成", date="2014-07-06T09:00:00+08:00")
+    edit(small_site, LEDGER, "    status: 未启动\n", "    status: 未启动\n    withdrawn: {date: 2014-07-08, reason: 与 r02 重复}\n")
+    git(small_site, "commit", "-qam", "r03 撤销", date="2014-07-08T09:00:00+08:00")
+    return small_site
+
+
+def test_changes_are_read_with_their_dates(history_site: Path) -> None:
+    history = read_history(history_site)
+    assert history.available and not history.dirty
+    [moved] = history.of("item", "edu", "r02")
+    assert (moved.field, moved.old, moved.new, moved.date) == ("deadline", "2014-07-10", "2014-07-31",
+                                                               dt.date(2014, 7, 2))
+    assert moved.later
+    [done] = history.of("item", "edu", "r04")
+    assert (done.field, done.old, done.new) == ("status", "整改中", "已完成")
+    assert not done.later
+    assert history.of("item", "edu", "r01") == []
+
+
+def test_dashboard_counts_moved_deadlines_and_feed_has_changes(history_site: Path, tmp_path: Path) -> None:
+    site = prepare(history_site, Problems())
+    assert [s.item.id for s in site.deadline_moved] == ["r02"]
+    build(history_site, tmp_path / "out")
+    feed = feedparser.parse((tmp_path / "out/feeds/rectification.xml").read_bytes())
+    changes = [e for e in feed.entries if "#change-" in e.id]
+    assert sorted(e.id.rsplit("-", 1)[1] for e in changes) == ["deadline", "status"]
+    deadline = next(e for e in changes if e.id.endswith("deadline"))
+    assert "2014-07-10" in deadline.summary and "2014-07-31" in deadline.summary
+    assert deadline.published.startswith("Wed, 02 Jul 2014")
+
+
+def test_deleting_a_published_record_stops_the_build(history_site: Path, tmp_path: Path) -> None:
+    (history_site / "content/news/2014-06-01-second.md").unlink()
+    ledger = (history_site / LEDGER).read_text(encoding="utf-8")
+    start = ledger.index("  - id: r04")
+    (history_site / LEDGER).write_text(ledger[:start], encoding="utf-8")
+    errors = [e for e in errors_of(history_site) if e.code == "E070"]
+    assert sorted(e.file for e in errors) == ["content/news/2014-06-01-second.md", LEDGER]
+    item = next(e for e in errors if e.file == LEDGER)
+    assert "edu/r04" in item.message and "withdrawn" in item.hint and "--accept-removals" in item.hint
+    last = subprocess.run(["git", "-C", str(history_site), "rev-parse", "HEAD"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    assert last[:10] in item.message
+    # a maintainer may accept it knowingly
+    build(history_site, tmp_path / "out", accept_removals=True)
+    assert (tmp_path / "out/index.html").is_file()
+
+
+def test_withdrawn_record_keeps_its_page_and_leaves_the_counts(history_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(history_site, out)
+    page = (out / "rectification/edu/r03/index.html").read_text(encoding="utf-8")
+    assert "撤销" in page and "与 r02 重复" in page
+    site = prepare(history_site, Problems())
+    assert site.rect.overall.withdrawn == 1 and site.rect.overall.total == 3
+
+
+def test_without_git_history_is_unavailable(small_site: Path) -> None:
+    history = read_history(small_site)
+    assert not history.available and history.reason
+
+
+def test_shallow_clone_builds_without_history(history_site: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{history_site}", str(clone)], check=True)
+    history = read_history(clone)
+    assert not history.available and "浅克隆" in history.reason
+    build(clone, tmp_path / "out")
+
+
+def test_history_cache_is_only_a_speedup(history_site: Path, tmp_path: Path) -> None:
+    first = read_history(history_site)
+    assert (history_site / ".gongshi-cache").is_dir()
+    shutil.rmtree(history_site / ".gongshi-cache")
+    assert read_history(history_site).changes == first.changes
