@@ -13,7 +13,7 @@ from typing import Any
 import jinja2
 
 from . import urls
-from .plan import Output
+from .plan import Output, navigation
 from .site import Site
 
 PACKAGE_THEME = Path(__file__).parent / "_theme"  # in an installed wheel
@@ -47,6 +47,16 @@ def iso_date(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
 
 
+def short_date(value: dt.date | None) -> str:
+    """07-14: dates in the home page's boxes, where the year is the campaign's."""
+    return value.strftime("%m-%d") if value else ""
+
+
+def month_day(value: dt.date | None) -> str:
+    """7月14日."""
+    return f"{value.month}月{value.day}日" if value else ""
+
+
 def make_environment(site_dir: Path, base_path: str) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d / "templates") for d in theme_dirs(site_dir)]),
@@ -70,11 +80,12 @@ def make_environment(site_dir: Path, base_path: str) -> jinja2.Environment:
         return url(context, urls.media(urls.content_file(record.origin.file, image.src)))
 
     env.globals.update(url=url, urls=urls, image_url=image_url)
-    env.filters.update(cn_date=cn_date, iso_date=iso_date)
+    env.filters.update(cn_date=cn_date, iso_date=iso_date, short_date=short_date, month_day=month_day)
     return env
 
 
 def render_output(env: jinja2.Environment, site: Site, output: Output) -> str:
     template = env.get_template(output.template)
-    context: dict[str, Any] = {"site": site, "config": site.config, "page": output, **output.context}
+    context: dict[str, Any] = {"site": site, "config": site.config, "page": output,
+                               "nav": navigation(site.config, output.section), **output.context}
     return template.render(context)
