@@ -19,11 +19,25 @@ from .load.yamlpos import YList, YMap
 
 INVALID: Any = object()
 T = TypeVar("T")
+Schema = dict[str, Any]  # a JSON Schema (draft 2020-12) as plain data
 
 DEADLINE_WORDS = ("立行立改", "长期坚持")
 _CN_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 _NUM_DATE = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+# The same rules as JSON Schema patterns (ECMA-262 syntax, which Python's re also reads).
+_MONTH, _DAY = r"(?:0?[1-9]|1[0-2])", r"(?:0?[1-9]|[12][0-9]|3[01])"
+DATE_PATTERN = (rf"^\s*(?:[0-9]{{4}}\s*年\s*{_MONTH}\s*月\s*{_DAY}\s*日"
+                rf"|[0-9]{{4}}[-/.]{_MONTH}[-/.]{_DAY})\s*$")
+
+
+def _any_case(word: str) -> str:
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in word)
+
+
+URL_PATTERN = (r"^(?!\s*(?:" + "|".join(map(_any_case, ("javascript", "data", "vbscript"))) + r"):)"
+               r"\s*(?:" + _any_case("http") + r"[sS]?://|/|#|\.{0,2}/?[\w-])")
 
 
 class Kind:
@@ -32,6 +46,10 @@ class Kind:
     expected = "一个值"
 
     def convert(self, value: Any, key: str, where: Source, problems: Problems) -> Any:
+        raise NotImplementedError
+
+    def json_schema(self, defs: dict[str, Schema]) -> Schema:
+        """The values `convert` accepts, as JSON Schema; record classes are put into `defs`."""
         raise NotImplementedError
 
     def wrong(self, value: Any, key: str, where: Source, problems: Problems, hint: str = "") -> Any:
@@ -62,6 +80,9 @@ class Text(Kind):
             return INVALID
         return text
 
+    def json_schema(self, defs: dict[str, Schema]) -> Schema:
+        return {"type": ["string", "number"], "pattern": r"\S"}
+
 
 class Url(Text):
     expected = "一个网址（http://、https:// 或以 / 开头的站内地址）"
@@ -75,6 +96,9 @@ class Url(Text):
         ):
             return self.wrong(value, key, where, problems)
         return text
+
+    def json_schema(self, defs: dict[str, Schema]) -> Schema:
+        return {"type": "string", "pattern": URL_PATTERN}
 
 
 class Slug(Kind):
@@ -91,6 +115,11 @@ class Slug(Kind):
         problems.add("E036", where, key=key, value=_show(value))
         return INVALID
 
+    def json_schema(self, defs: dict[str, Schema]) -> Schema:
+        return {"type": ["string", "integer"], "pattern": r"^\s*[a-z0-9][a-z0-9_-]*\s*$",
+                "minimum": 0, "description": "一个标识：小写英文字母、数字和连字符，例如 r01、jiaoyu-ju；"
+                "是公开网址的一部分，发布后不要再改"}
+
 
 class Integer(Kind):
     expected = "一个不小于 0 的整数"
@@ -101,6 +130,9 @@ class Integer(Kind):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             return self.wrong(value, key, where, problems)
         return value
+
+    def json_schema(self, defs: dict[str, Schema]) -> Schema:
+        return {"type": ["integer", "string"], "minimum": 0, "pattern": r"^\s*[0-9]+\s*$"}
 
 
 def parse_date(value: Any) -> dt.date | str:
@@ -131,6 +163,10 @@ class Date(Kind):
             return INVALID
         return parsed
 
+    def json_schema(self, defs: dict[str, Schema]) -> Schema:
+        return {"type": "string", "pattern": DATE_PATTERN, "examples": ["2014-06-30", "2014年6月30日"],
+                "description": "一个日期，写成 2014-06-30 或 2014年6月30日"}
+
 
 class Deadline(Kind):
     """A date, or one of the words 立行立改 / 长期坚持."""
@@ -147,6 +183,12 @@ class Deadline(Kind):
             return INVALID
         return parsed
 
+    def json_schema(self, defs: dict[str, Schema]) -> Schema:
+        date = Date().json_schema(defs)
+        del date["description"]
+        return {"anyOf": [date, {"enum": list(DEADLINE_WORDS)}],
+                "description": "一个日期（2014-06-30 或 2014年6月30日），或“立行立改”“长期坚持”"}
+
 
 class Choice(Kind):
     def __init__(self, *choices: str):
@@ -159,6 +201,9 @@ class Choice(Kind):
             return text
         problems.add("E033", where, key=key, value=_show(value), choices="、".join(self.choices))
         return INVALID
+
+    def json_schema(self, defs: dict[str, Schema]) -> Schema:
+        return {"enum": list(self.choices)}
 
 
 class ListOf(Kind):
@@ -180,6 +225,10 @@ class ListOf(Kind):
         out = [self.item.convert(v, key, where.at(line), problems) for v, line in zip(value, lines)]
         return INVALID if any(v is INVALID for v in out) else tuple(out)
 
+    def json_schema(self, defs: dict[str, Schema]) -> Schema:
+        item = self.item.json_schema(defs)
+        return {"anyOf": [{"type": "array", "items": item}, item, {"type": "null"}]}
+
 
 class Record(Kind):
     """A nested mapping that becomes a record class of `model.py`."""
@@ -194,6 +243,13 @@ class Record(Kind):
         record = build_record(self.cls, value, where, problems)
         return INVALID if record is None else record
 
+    def json_schema(self, defs: dict[str, Schema]) -> Schema:
+        name = self.cls.__name__
+        if name not in defs:
+            defs[name] = {}  # placeholder first: a record may (indirectly) contain itself
+            defs[name] = record_schema(self.cls, defs)
+        return {"$ref": f"#/$defs/{name}"}
+
 
 class Either(Kind):
     """The first kind that fits a value's shape: e.g. a unit id, or a leader's record."""
@@ -204,6 +260,9 @@ class Either(Kind):
     def convert(self, value: Any, key: str, where: Source, problems: Problems) -> Any:
         kind = self.mapping if isinstance(value, YMap) else self.plain
         return kind.convert(value, key, where, problems)
+
+    def json_schema(self, defs: dict[str, Schema]) -> Schema:
+        return {"anyOf": [self.plain.json_schema(defs), self.mapping.json_schema(defs)]}
 
 
 def spec(kind: Kind, label: str, default: Any = dataclasses.MISSING) -> Any:
@@ -220,6 +279,25 @@ def editor_fields(cls: type) -> list[dataclasses.Field[Any]]:
 
 def is_required(f: dataclasses.Field[Any]) -> bool:
     return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+
+
+def record_schema(cls: type, defs: dict[str, Schema]) -> Schema:
+    """A record class as a JSON Schema object: the same fields `build_record` accepts."""
+    properties: dict[str, Schema] = {}
+    for f in editor_fields(cls):
+        kind: Kind = f.metadata["kind"]
+        label: str = f.metadata["label"]
+        required = "（必填）" if is_required(f) else "（可选）"
+        schema = kind.json_schema(defs)
+        prop: Schema = {"title": label,
+                        "description": f"{label}{required}：{schema.pop('description', kind.expected)}"}
+        prop.update(schema)
+        if isinstance(f.default, int | str) and not isinstance(f.default, bool) and f.default != "":
+            prop["default"] = f.default
+        properties[f.name] = prop
+    return {"type": "object", "properties": properties,
+            "required": [f.name for f in editor_fields(cls) if is_required(f)],
+            "additionalProperties": False}
 
 
 def build_record(cls: Callable[..., T], mapping: YMap, where: Source, problems: Problems,
@@ -246,13 +324,27 @@ def build_record(cls: Callable[..., T], mapping: YMap, where: Source, problems: 
                 problems.add("E030", here, key=name, label=f.metadata["label"])
                 ok = False
             continue
-        value = f.metadata["kind"].convert(mapping[name], name, where.at(lines.get(name)), problems)
+        kind = f.metadata["kind"]
+        if mapping[name] is None and not isinstance(kind, ListOf):  # `status:` with nothing after it
+            problems.add("E035", where.at(lines.get(name)), key=name)
+            ok = False
+            continue
+        value = kind.convert(mapping[name], name, where.at(lines.get(name)), problems)
         if value is INVALID:
             ok = False
         else:
             values[name] = value
     if not ok:
         return None
-    if "origin" in {f.name for f in dataclasses.fields(cls)} and "origin" not in extra:  # type: ignore[arg-type]
-        extra["origin"] = here
+    if "origin" in {f.name for f in dataclasses.fields(cls)}:  # type: ignore[arg-type]
+        extra["origin"] = dataclasses.replace(extra.get("origin", here), keys=_key_lines(mapping))
     return cls(**values, **extra)
+
+
+def _key_lines(mapping: YMap) -> tuple[tuple[str, int], ...]:
+    """The line of each key, and of each entry of a list value as `key[i]`."""
+    found = list(getattr(mapping, "lines", {}).items())
+    for key, value in mapping.items():
+        if isinstance(value, YList):
+            found.extend((f"{key}[{i}]", line) for i, line in enumerate(value.lines))
+    return tuple(found)
