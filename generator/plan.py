@@ -253,7 +253,7 @@ def home_output(site: Site) -> Output:
                    "satisfaction": site.satisfaction,
                    "commitments": sorted(site.content.commitments, key=lambda c: c.published,
                                          reverse=True)[:5],
-                   "commitment_tally": site.commitment_tally})
+                   "commitment_tally": site.commitment_tally, "show_commit": True})
 
 
 def subscribe_output(feeds: list[Feed]) -> Output:
@@ -283,7 +283,7 @@ def _feed_links(site: Site, output: Output) -> tuple[Crumb, ...]:
 def data_output(sets: list[DataSet]) -> Output:
     docs = [("整改事项", ITEM_COLUMNS), ("公开承诺", COMMITMENT_COLUMNS), ("会议群众评议", EVALUATION_COLUMNS)]
     return Output(urls.DATA, "data.html", "开放数据", "data", (("开放数据", ""),),
-                  {"sets": sets, "docs": docs})
+                  {"sets": sets, "docs": docs, "show_commit": True, "manifest": urls.MANIFEST})
 
 
 def plan(site: Site, feeds: list[Feed], sets: list[DataSet]) -> list[Output]:

@@ -73,6 +73,7 @@ def feed(slug: str, ext: str = "xml") -> str:
 
 
 OPML = "feeds/all.opml"
+MANIFEST = "manifest.json"  # every output file with its SHA-256 and the content commit
 
 
 def static(name: str) -> str:
