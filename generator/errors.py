@@ -40,6 +40,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E035": ("字段“{key}”不能为空", "填写内容，或者删除这个字段"),
     "E036": ("字段“{key}”的标识“{value}”只能由小写英文字母、数字和连字符组成",
              "例如 r01、jiaoyu-ju；标识是公开网址的一部分，发布后不要再改"),
+    "E037": ("字段“{key}”（{label}）至少要写一条", "在 {key}: 下面按“- 内容”的格式逐条写上"),
     # cross-record rules
     "E040": ("引用了不存在的单位“{value}”", "{suggestion}"),
     "E041": ("引用了不存在的栏目“{value}”", "可用栏目：{choices}（在 site_config.yml 的 columns 中定义）"),

@@ -229,6 +229,11 @@ class ListOf(Kind):
         item = self.item.json_schema(defs)
         return {"anyOf": [{"type": "array", "items": item}, item, {"type": "null"}]}
 
+    def required_schema(self, defs: dict[str, Schema]) -> Schema:
+        """A required list needs at least one entry (see `build_record`)."""
+        item = self.item.json_schema(defs)
+        return {"anyOf": [{"type": "array", "items": item, "minItems": 1}, item]}
+
 
 class Record(Kind):
     """A nested mapping that becomes a record class of `model.py`."""
@@ -288,7 +293,8 @@ def record_schema(cls: type, defs: dict[str, Schema]) -> Schema:
         kind: Kind = f.metadata["kind"]
         label: str = f.metadata["label"]
         required = "（必填）" if is_required(f) else "（可选）"
-        schema = kind.json_schema(defs)
+        schema = (kind.required_schema(defs) if isinstance(kind, ListOf) and is_required(f)
+                  else kind.json_schema(defs))
         prop: Schema = {"title": label,
                         "description": f"{label}{required}：{schema.pop('description', kind.expected)}"}
         prop.update(schema)
@@ -331,6 +337,9 @@ def build_record(cls: Callable[..., T], mapping: YMap, where: Source, problems: 
             continue
         value = kind.convert(mapping[name], name, where.at(lines.get(name)), problems)
         if value is INVALID:
+            ok = False
+        elif value == () and is_required(f):  # a required list: `measures: []` says nothing
+            problems.add("E037", where.at(lines.get(name)), key=name, label=f.metadata["label"])
             ok = False
         else:
             values[name] = value

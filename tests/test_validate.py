@@ -117,6 +117,14 @@ def test_field_written_without_a_value(small_site: Path, old: str, new: str, lin
     assert "None" not in error.message
 
 
+@pytest.mark.parametrize("empty", ["measures: []", "measures:"])
+def test_an_item_needs_at_least_one_measure(small_site: Path, empty: str) -> None:
+    replace(small_site, LEDGER, "measures: [清理收费项目]", empty)
+    error = only_error(small_site)
+    assert (error.file, error.line, error.code) == (LEDGER, 29, "E037")
+    assert "measures" in error.message and "- " in error.hint
+
+
 # ---- vocabularies ---------------------------------------------------------------------------
 
 
