@@ -223,6 +223,10 @@ class ListOf(Kind):
         else:
             lines = value.lines
         out = [self.item.convert(v, key, where.at(line), problems) for v, line in zip(value, lines)]
+        if isinstance(self.item, Record) and not all(v is INVALID for v in out):
+            # one broken ledger item must not hide the other items' mistakes: keep the good
+            # ones for the later checks (the build stops anyway, the problem is reported)
+            return tuple(v for v in out if v is not INVALID)
         return INVALID if any(v is INVALID for v in out) else tuple(out)
 
     def json_schema(self, defs: dict[str, Schema]) -> Schema:

@@ -97,6 +97,11 @@ def test_deleting_a_published_record_stops_the_build(history_site: Path, tmp_pat
     assert (tmp_path / "out/index.html").is_file()
 
 
+def test_an_unreadable_item_is_not_taken_for_a_deleted_one(history_site: Path) -> None:
+    edit(history_site, LEDGER, "category: 奢靡之风", "category: 奢靡")
+    assert [e.code for e in errors_of(history_site)] == ["E033"]
+
+
 def test_withdrawn_record_keeps_its_page_and_leaves_the_counts(history_site: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(history_site, out)

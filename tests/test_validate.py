@@ -125,6 +125,13 @@ def test_an_item_needs_at_least_one_measure(small_site: Path, empty: str) -> Non
     assert "measures" in error.message and "- " in error.hint
 
 
+def test_one_broken_item_does_not_hide_the_others_mistakes(small_site: Path) -> None:
+    replace(small_site, LEDGER, "category: 形式主义", "category: 形式")  # r02: unreadable
+    replace(small_site, LEDGER, "status: 已完成", "status: 整改中")  # r01: completed without 已完成
+    found = sorted((e.line, e.code) for e in errors_of(small_site))
+    assert found == [(12, "E045"), (19, "E033")]
+
+
 # ---- vocabularies ---------------------------------------------------------------------------
 
 
