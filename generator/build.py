@@ -43,6 +43,14 @@ def _raise_if(problems: Problems) -> None:
         raise BuildFailed(problems)
 
 
+def _line_of(text: str, body: str, body_line: int | None) -> int | None:
+    """The file line where `text` first appears in a Markdown body starting at `body_line`."""
+    for number, line in enumerate(body.splitlines()):
+        if text in line:
+            return (body_line or 1) + number
+    return body_line
+
+
 def render_bodies(content: Content, root: Path, problems: Problems) -> tuple[dict[tuple[str, str], str], set[str]]:
     """Every Markdown body → safe HTML, keyed by (kind, id); plus the images they use."""
 
@@ -61,7 +69,7 @@ def render_bodies(content: Content, root: Path, problems: Problems) -> tuple[dic
         result = renderer.render(record.body, folder,
                                  lambda path, page=page: urls.relative(urls.media(path), page))
         for src in result.missing:
-            problems.add("E051", record.origin.at(record.body_line), src=src)
+            problems.add("E051", record.origin.at(_line_of(src, record.body, record.body_line)), src=src)
         assets.update(result.assets)
         html[(kind, record.id)] = result.html
         assets.update(urls.content_file(record.origin.file, i.src) for i in getattr(record, "images", ()))
