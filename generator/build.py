@@ -15,7 +15,7 @@ import jinja2
 from . import urls
 from .compute import default_as_of
 from .errors import BuildFailed, Problems, Source, relpath
-from .feeds import opml, plan_feeds, render_feed
+from .feeds import opml, plan_feeds, render_feed, render_json_feed
 from .history import check_removals, read_history
 from .load.site import load_site
 from .markdown import MarkdownRenderer
@@ -86,6 +86,7 @@ def prepare(root: Path, problems: Problems | None = None, accept_removals: bool 
     _raise_if(problems)
     site = build_site(content, html, default_as_of(content.config.as_of), history)
     site.assets = sorted(assets)
+    site.asset_sizes = {asset: (root / asset).stat().st_size for asset in site.assets}
     return site
 
 
@@ -135,6 +136,7 @@ def build(root: Path, out: Path, accept_removals: bool = False) -> BuildReport:
             rss, atom = render_feed(feed, site)
             staging.write(feed.rss_path, rss)
             staging.write(feed.atom_path, atom)
+            staging.write(feed.json_path, render_json_feed(feed, site))
         staging.write(urls.OPML, opml(feeds, site))
         staging.write("sitemap.xml", sitemap(outputs, site.config.base_url, site.newest))
         staging.write("robots.txt", robots(site.config.base_url))
@@ -150,5 +152,5 @@ def build(root: Path, out: Path, accept_removals: bool = False) -> BuildReport:
     except BaseException:
         staging.discard()
         raise
-    files += len(outputs) + len(site.assets) + 2 * len(feeds) + 2 * len(sets) + 4
+    files += len(outputs) + len(site.assets) + 3 * len(feeds) + 2 * len(sets) + 4
     return BuildReport(len(outputs), files, time.perf_counter() - started, out.resolve())

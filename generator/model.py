@@ -283,6 +283,7 @@ class Meeting:
     measures: tuple[str, ...] = spec(ListOf(Text()), "整改措施", ())
     evaluation: Evaluation | None = spec(Record(Evaluation), "群众评议结果", None)
     summary: str = spec(Text(), "摘要", "")
+    updated: dt.date | None = spec(Date(), "更正日期", None)
     withdrawn: Withdrawn | None = spec(Record(Withdrawn), "撤销", None)
     body: str = ""
     body_line: int = 1
