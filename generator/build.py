@@ -14,8 +14,9 @@ import jinja2
 
 from . import urls
 from .compute import default_as_of
-from .errors import BuildFailed, Problems, Source, relpath
+from .errors import BuildFailed, Problems, Source, SourceError, relpath
 from .feeds import opml, plan_feeds, render_feed, render_json_feed
+from .freshness import warn_quiet_columns
 from .history import check_removals, read_history
 from .load.site import load_site
 from .markdown import MarkdownRenderer
@@ -36,6 +37,7 @@ class BuildReport:
     files: int
     seconds: float
     out: Path
+    warnings: list[SourceError]
 
 
 def _raise_if(problems: Problems) -> None:
@@ -73,7 +75,7 @@ def prepare(root: Path, problems: Problems | None = None, accept_removals: bool 
 
     `accept_removals`: let records that were published (committed) before disappear.
     """
-    problems = problems or Problems()
+    problems = problems if problems is not None else Problems()  # an empty one is falsy
     content = load_site(root, problems)
     if content is None:
         raise BuildFailed(problems)
@@ -85,6 +87,7 @@ def prepare(root: Path, problems: Problems | None = None, accept_removals: bool 
     html, assets = render_bodies(content, root, problems)
     _raise_if(problems)
     site = build_site(content, html, default_as_of(content.config.as_of), history)
+    warn_quiet_columns(site.config, site.columns, site.as_of, problems)
     site.assets = sorted(assets)
     site.asset_sizes = {asset: (root / asset).stat().st_size for asset in site.assets}
     return site
@@ -153,4 +156,4 @@ def build(root: Path, out: Path, accept_removals: bool = False) -> BuildReport:
         staging.discard()
         raise
     files += len(outputs) + len(site.assets) + 3 * len(feeds) + 2 * len(sets) + 4
-    return BuildReport(len(outputs), files, time.perf_counter() - started, out.resolve())
+    return BuildReport(len(outputs), files, time.perf_counter() - started, out.resolve(), problems.warnings)

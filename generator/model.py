@@ -95,6 +95,7 @@ class Column:
     id: str = spec(Slug(), "栏目标识")
     name: str = spec(Text(), "栏目名称")
     description: str = spec(Text(), "栏目说明", "")
+    stale_days: int | None = spec(Integer(), "本栏目多少天没有新内容就提醒（不写时用全站的 stale_days，0 表示不提醒）", None)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -133,6 +134,7 @@ class SiteConfig:
     supervision_groups: tuple[SupervisionGroup, ...] = spec(
         ListOf(Record(SupervisionGroup)), "督导组", ())
     feed_size: int = spec(Integer(), "每个订阅源的条目数", 50)
+    stale_days: int = spec(Integer(), "栏目多少天没有新内容就提醒（0 表示不提醒）", 30)
     origin: Source = _source()
 
     @property
