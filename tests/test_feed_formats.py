@@ -13,8 +13,7 @@ from pathlib import Path
 import dateutil.parser
 import feedparser
 import jsonschema
-import pytest
-from conftest import REPO, errors_of
+from conftest import errors_of
 from test_history import edit, git
 
 from generator.build import build
@@ -186,16 +185,8 @@ def test_article_images_travel_as_enclosures(small_site: Path, tmp_path: Path) -
 # ---- JSON Feed -------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    first, second = tmp_path_factory.mktemp("a") / "out", tmp_path_factory.mktemp("b") / "out"
-    build(REPO, first)
-    build(REPO, second)
-    return first, second
-
-
-def test_every_json_feed_is_valid_and_matches_its_rss(demo: tuple[Path, Path]) -> None:
-    out = demo[0]
+def test_every_json_feed_is_valid_and_matches_its_rss(demo_twice: tuple[Path, Path]) -> None:
+    out = demo_twice[0]
     files = sorted(out.glob("feeds/**/*.json"))
     assert len(files) == len(sorted(out.glob("feeds/**/*.xml"))) >= 3 + 7 + 30
     for path in files:
@@ -214,8 +205,8 @@ def test_every_json_feed_is_valid_and_matches_its_rss(demo: tuple[Path, Path]) -
                 assert re.match(r"^(https?:|mailto:|tel:)", url), (path, url)
 
 
-def test_json_feeds_are_identical_across_builds(demo: tuple[Path, Path]) -> None:
-    first, second = demo
+def test_json_feeds_are_identical_across_builds(demo_twice: tuple[Path, Path]) -> None:
+    first, second = demo_twice
     for path in sorted(first.glob("feeds/**/*.json")):
         assert path.read_bytes() == (second / path.relative_to(first)).read_bytes(), path
 
