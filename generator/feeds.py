@@ -37,6 +37,7 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # Python's built-in table only (not the machine's /etc/mime.types): the same type everywhere.
 _TYPES = mimetypes.MimeTypes()
+_TYPES.add_type("image/webp", ".webp")  # missing from Python 3.11's table
 
 
 @dataclass(frozen=True)
@@ -281,12 +282,6 @@ class _EntryExtras(BaseEntryExtension):
         return entry
 
 
-def _newest_date(feed: Feed, site: Site) -> dt.date:
-    """When the feed last changed: its newest publication or edit (so an unchanged site gives
-    an unchanged feed)."""
-    return max((e.updated or e.date for e in feed.entries), default=site.config.campaign.start)
-
-
 def render_feed(feed: Feed, site: Site) -> tuple[bytes, bytes]:
     """(RSS 2.0, Atom) bytes of one feed."""
     absolute = Absolute(site.config.base_url)
@@ -303,7 +298,7 @@ def render_feed(feed: Feed, site: Site) -> tuple[bytes, bytes]:
     fg.link(href=absolute.page(feed.link), rel="alternate")
     fg.language("zh-cn")
     fg.generator("gongshi")
-    newest = _newest_date(feed, site)
+    newest = max((e.updated or e.date for e in feed.entries), default=site.config.campaign.start)
     fg.lastBuildDate(_moment(newest))
     fg.updated(_moment(newest))
     for e in feed.entries:
