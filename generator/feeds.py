@@ -38,6 +38,7 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # Python's built-in table only (not the machine's /etc/mime.types): the same type everywhere.
 _TYPES = mimetypes.MimeTypes()
 _TYPES.add_type("image/webp", ".webp")  # missing from Python 3.11's table
+_JSON_HTML_SAFE = (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"))
 
 
 @dataclass(frozen=True)
@@ -351,7 +352,12 @@ def render_json_feed(feed: Feed, site: Site) -> bytes:
     document = {"version": JSON_FEED_VERSION, "title": feed.title, "home_page_url": absolute.page(feed.link),
                 "feed_url": absolute.page(feed.json_path), "description": feed.description,
                 "language": site.config.language, "items": [_json_item(e) for e in feed.entries]}
-    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+    text = json.dumps(document, ensure_ascii=False, indent=1)
+    # HTML-safe, as JSON allows: a title like "<script>" stays inert even where a browser
+    # takes the file for HTML. Readers decode \u003c back to "<".
+    for char, escape in _JSON_HTML_SAFE:
+        text = text.replace(char, escape)
+    return text.encode("utf-8") + b"\n"
 
 
 def opml(feeds: list[Feed], site: Site) -> bytes:
