@@ -14,8 +14,9 @@ import jinja2
 
 from . import urls
 from .compute import default_as_of
-from .errors import BuildFailed, Problems, Source, relpath
-from .feeds import opml, plan_feeds, render_feed
+from .errors import BuildFailed, Problems, Source, SourceError, relpath
+from .feeds import opml, plan_feeds, render_feed, render_json_feed
+from .freshness import warn_quiet_columns
 from .history import check_removals, read_history
 from .load.site import load_site
 from .markdown import MarkdownRenderer
@@ -36,6 +37,7 @@ class BuildReport:
     files: int
     seconds: float
     out: Path
+    warnings: list[SourceError]
 
 
 def _raise_if(problems: Problems) -> None:
@@ -81,7 +83,7 @@ def prepare(root: Path, problems: Problems | None = None, accept_removals: bool 
 
     `accept_removals`: let records that were published (committed) before disappear.
     """
-    problems = problems or Problems()
+    problems = problems if problems is not None else Problems()  # an empty one is falsy
     content = load_site(root, problems)
     if content is None:
         raise BuildFailed(problems)
@@ -93,7 +95,9 @@ def prepare(root: Path, problems: Problems | None = None, accept_removals: bool 
     html, assets = render_bodies(content, root, problems)
     _raise_if(problems)
     site = build_site(content, html, default_as_of(content.config.as_of), history)
+    warn_quiet_columns(site.config, site.columns, site.as_of, problems)
     site.assets = sorted(assets)
+    site.asset_sizes = {asset: (root / asset).stat().st_size for asset in site.assets}
     return site
 
 
@@ -143,6 +147,7 @@ def build(root: Path, out: Path, accept_removals: bool = False) -> BuildReport:
             rss, atom = render_feed(feed, site)
             staging.write(feed.rss_path, rss)
             staging.write(feed.atom_path, atom)
+            staging.write(feed.json_path, render_json_feed(feed, site))
         staging.write(urls.OPML, opml(feeds, site))
         staging.write("sitemap.xml", sitemap(outputs, site.config.base_url, site.newest))
         staging.write("robots.txt", robots(site.config.base_url))
@@ -158,5 +163,5 @@ def build(root: Path, out: Path, accept_removals: bool = False) -> BuildReport:
     except BaseException:
         staging.discard()
         raise
-    files += len(outputs) + len(site.assets) + 2 * len(feeds) + 2 * len(sets) + 4
-    return BuildReport(len(outputs), files, time.perf_counter() - started, out.resolve())
+    files += len(outputs) + len(site.assets) + 3 * len(feeds) + 2 * len(sets) + 4
+    return BuildReport(len(outputs), files, time.perf_counter() - started, out.resolve(), problems.warnings)

@@ -228,7 +228,7 @@ def disclosure_outputs(site: Site) -> Iterator[Output]:
         yield Output(urls.meeting(m), "meeting.html", m.title, "meetings",
                      (("会议通报", urls.MEETINGS), (m.title, "")),
                      {"meeting": m, "body": site.body("meeting", m.id), "unit": site.units[m.unit],
-                      "result": site.satisfaction.get(m.id)}, date=m.date)
+                      "result": site.satisfaction.get(m.id)}, date=m.updated or m.date)
     yield Output(urls.OPINIONS, "opinions.html", "征求意见情况", "opinions", (("征求意见情况", ""),),
                  {"total": site.opinion_total, "rows": site.opinion_units})
     yield Output(urls.RULES, "rules.html", "建章立制", "rules", (("建章立制", ""),),
