@@ -95,6 +95,8 @@ class Column:
     id: str = spec(Slug(), "栏目标识")
     name: str = spec(Text(), "栏目名称")
     description: str = spec(Text(), "栏目说明", "")
+    keywords: tuple[str, ...] = spec(ListOf(Text()), "栏目关键词", ())
+    type: str = spec(Text(), "栏目类型（页面元数据 ColumnType，默认“信息发布”）", "")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,6 +106,8 @@ class Footer:
     icp: str = spec(Text(), "ICP 备案号", "")
     police_record: str = spec(Text(), "公安机关备案号", "")
     site_id_code: str = spec(Text(), "网站标识码", "")
+    badge_image: str = spec(Text(), "党政机关网站标识图片（放在站点的 theme/static/ 里，写文件名）", "")
+    badge_link: str | None = spec(Url(), "党政机关网站标识的链接（开办单位核验页面）", None)
 
 
 @dataclass(frozen=True, kw_only=True)
