@@ -17,6 +17,7 @@ from .compute import default_as_of
 from .errors import BuildFailed, Problems, Source, relpath
 from .feeds import opml, plan_feeds, render_feed
 from .history import check_removals, read_history
+from .indexno import check_index_numbers
 from .load.site import load_site
 from .markdown import MarkdownRenderer
 from .model import Content
@@ -85,6 +86,8 @@ def prepare(root: Path, problems: Problems | None = None, accept_removals: bool 
     html, assets = render_bodies(content, root, problems)
     _raise_if(problems)
     site = build_site(content, html, default_as_of(content.config.as_of), history)
+    check_index_numbers(content.documents, site.index_numbers, problems)
+    _raise_if(problems)
     site.assets = sorted(assets)
     return site
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from . import urls
 from .compute import CommitmentState, ItemState
-from .model import Meeting
+from .model import Document, Meeting
 from .site import Site
 
 
@@ -90,6 +90,20 @@ EVALUATION_COLUMNS = (
     Column("url", "网址", "会议通报的公开网页", lambda r: r.url),
 )
 
+DOCUMENT_COLUMNS = (
+    Column("index_no", "索引号", "前段码（组织机构代码）/年份-五位顺序号；发布后不变", lambda r: r.index_no),
+    Column("id", "文件标识", "文件的永久标识，是网址的一部分", lambda r: r.document.id),
+    Column("title", "标题", "文件标题", lambda r: r.document.title),
+    Column("doc_number", "发文字号", "文号", lambda r: r.document.doc_number),
+    Column("issuer", "发文机关", "发文机关", lambda r: r.document.issuer),
+    Column("written", "成文日期", "成文日期", lambda r: _date(r.document.written)),
+    Column("date", "发布日期", "在本站发布的日期", lambda r: _date(r.document.date)),
+    Column("topic", "主题分类", "主题分类", lambda r: r.document.topic),
+    Column("forwards", "转发文件", "所转发文件的标识", lambda r: r.document.forwards or ""),
+    Column("withdrawn", "撤销日期", "撤销的日期", lambda r: _date(r.document.withdrawn.date if r.document.withdrawn else None)),
+    Column("url", "网址", "文件的公开网页", lambda r: r.url),
+)
+
 
 @dataclass(frozen=True)
 class Row:
@@ -125,6 +139,7 @@ class DataSet:
     title: str
     columns: tuple[Column, ...]
     rows: tuple[Any, ...]
+    notes: tuple[tuple[str, str], ...] = ()  # more (key, value) for the JSON file's head
 
 
 def data_sets(site: Site) -> list[DataSet]:
@@ -152,6 +167,11 @@ def data_sets(site: Site) -> list[DataSet]:
     sets.append(DataSet("data/evaluations", "会议群众评议结果", EVALUATION_COLUMNS,
                         tuple(meeting_row(m) for m in sorted(site.content.meetings, key=lambda m: (m.date, m.id))
                               if m.id in site.satisfaction)))
+    documents = sorted(site.documents.values(), key=lambda d: (d.date, d.id))
+    sets.append(DataSet("data/documents", "文件目录", DOCUMENT_COLUMNS,
+                        tuple(_DocumentRow(d, site.index_numbers.get(d.id, ""), absolute + urls.article(d))
+                              for d in documents),
+                        (("index_no_basis", "git" if site.history.available else "date"),)))
     return sets
 
 
@@ -161,8 +181,15 @@ class _MeetingResult:
     result: Any
 
 
+@dataclass(frozen=True)
+class _DocumentRow:
+    document: Document
+    index_no: str
+    url: str
+
+
 def render_data(data: DataSet, site: Site) -> tuple[bytes, bytes]:
     meta = {"title": data.title, "site": site.config.title, "as_of": site.as_of.isoformat(),
-            "fields": {c.key: c.label for c in data.columns}}
+            "fields": {c.key: c.label for c in data.columns}, **dict(data.notes)}
     rows = list(data.rows)
     return _csv(data.columns, rows), _json(data.columns, rows, meta)

@@ -16,7 +16,7 @@ from . import urls
 from .compute import ItemState
 from .feeds import Feed
 from .model import CATEGORIES, Article, SiteConfig
-from .opendata import COMMITMENT_COLUMNS, EVALUATION_COLUMNS, ITEM_COLUMNS, DataSet
+from .opendata import COMMITMENT_COLUMNS, DOCUMENT_COLUMNS, EVALUATION_COLUMNS, ITEM_COLUMNS, DataSet
 from .site import Site
 
 PAGE_SIZE = 20
@@ -281,7 +281,8 @@ def _feed_links(site: Site, output: Output) -> tuple[Crumb, ...]:
 
 
 def data_output(sets: list[DataSet]) -> Output:
-    docs = [("整改事项", ITEM_COLUMNS), ("公开承诺", COMMITMENT_COLUMNS), ("会议群众评议", EVALUATION_COLUMNS)]
+    docs = [("整改事项", ITEM_COLUMNS), ("公开承诺", COMMITMENT_COLUMNS), ("会议群众评议", EVALUATION_COLUMNS),
+            ("文件目录", DOCUMENT_COLUMNS)]
     return Output(urls.DATA, "data.html", "开放数据", "data", (("开放数据", ""),),
                   {"sets": sets, "docs": docs})
 

@@ -18,6 +18,7 @@ from .compute import (
     Satisfaction,
 )
 from .history import History
+from .indexno import index_numbers
 from .model import (
     Article,
     Commitment,
@@ -70,6 +71,7 @@ class Site:
     deadline_moved: list[ItemState] = field(default_factory=list)  # live items whose deadline moved later
     withdrawn: list[Article | Meeting | Commitment] = field(default_factory=list)
     assets: list[str] = field(default_factory=list)  # site-relative images used by content
+    index_numbers: dict[str, str] = field(default_factory=dict)  # document id → 索引号
 
     @property
     def newest(self) -> dt.date:
@@ -156,6 +158,7 @@ def build_site(content: Content, html: dict[tuple[str, str], str], as_of: dt.dat
         rules=rules, pages=sorted(content.pages, key=lambda p: (p.order, p.id)),
         withdrawn=withdrawn,
         history=history or History(False, "未读取"),
+        index_numbers=index_numbers(content.documents, content.config.org_code, history or History(False)),
         deadline_moved=[s for s in rect.states if not s.withdrawn and history is not None
                         and any(c.later for c in history.of("item", s.item.unit, s.item.id))],
     )
