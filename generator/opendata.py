@@ -32,6 +32,8 @@ def _date(value: object) -> str:
     return value.isoformat() if isinstance(value, dt.date) else (str(value) if value is not None else "")
 
 
+AS_OF = Column("as_of", "数据截至", "计算“截至日状态”和逾期天数所依据的日期（数据截至日期）", lambda r: r.as_of)
+
 ITEM_COLUMNS = (
     Column("unit", "单位标识", "单位的标识（见 units.json）", lambda s: s.item.unit),
     Column("unit_name", "单位", "单位名称", lambda s: s.unit_name),
@@ -51,6 +53,7 @@ ITEM_COLUMNS = (
     Column("state", "截至日状态", "按数据截至日期计算：已完成、逾期、即将到期（7天内）、整改中或未启动",
            lambda s: s.label),
     Column("overdue_days", "逾期天数", "截至日已超过时限的天数（未逾期为 0）", lambda s: s.overdue_days),
+    AS_OF,
     Column("progress_count", "进展条数", "已公布的进展记录条数", lambda s: len(s.item.progress)),
     Column("latest_progress_date", "最新进展日期", "最新一条进展的日期", lambda s: _date(s.latest.date if s.latest else None)),
     Column("latest_progress", "最新进展", "最新一条进展的内容", lambda s: s.latest.text if s.latest else ""),
@@ -70,6 +73,7 @@ COMMITMENT_COLUMNS = (
     Column("deadline", "时限", "日期或“长期坚持”等", lambda s: _date(s.item.deadline)),
     Column("status", "兑现状态", "填报的状态：未兑现、兑现中或已兑现", lambda s: s.item.status),
     Column("state", "截至日状态", "按数据截至日期计算：已兑现、逾期未兑现、兑现中或未兑现", lambda s: s.label),
+    AS_OF,
     Column("evidence", "兑现情况说明", "兑现情况说明", lambda s: s.item.evidence),
     Column("url", "网址", "承诺的公开网页", lambda s: s.url),
 )
@@ -113,6 +117,7 @@ class Row:
     unit_name: str
     url: str
     by: str = ""
+    as_of: str = ""  # the date the computed columns are as of
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.source, name)
@@ -145,14 +150,15 @@ class DataSet:
 def data_sets(site: Site) -> list[DataSet]:
     absolute = site.config.base_url.rstrip("/") + "/"
     units = site.units
+    as_of = site.as_of.isoformat()
 
     def item_row(s: ItemState) -> Row:
-        return Row(s, units[s.item.unit].name, absolute + urls.item(s.item.unit, s.item.id))
+        return Row(s, units[s.item.unit].name, absolute + urls.item(s.item.unit, s.item.id), as_of=as_of)
 
     def commitment_row(s: CommitmentState) -> Row:
         c = s.commitment
         by = units[c.by].name if isinstance(c.by, str) else f"{c.by.name}（{c.by.post}）" if c.by.post else c.by.name
-        return Row(s, "", absolute + urls.commitment(c), by=by)
+        return Row(s, "", absolute + urls.commitment(c), by=by, as_of=as_of)
 
     def meeting_row(m: Meeting) -> Row:
         return Row(_MeetingResult(m, site.satisfaction[m.id]), units[m.unit].name, absolute + urls.meeting(m))
