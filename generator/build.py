@@ -16,6 +16,7 @@ from . import urls
 from .compute import default_as_of
 from .errors import BuildFailed, Problems, Source, relpath
 from .feeds import opml, plan_feeds, render_feed
+from .govfeeds import record_feeds
 from .history import check_removals, read_history
 from .indexno import check_index_numbers
 from .load.site import load_site
@@ -127,7 +128,7 @@ def build(root: Path, out: Path, accept_removals: bool = False) -> BuildReport:
     check_target(out, root, problems)
     site = prepare(root, problems, accept_removals)
     env = make_environment(root, site.config.base_path)
-    feeds = plan_feeds(site)
+    feeds = plan_feeds(site) + record_feeds(site)
     sets = data_sets(site)
     outputs = plan(site, feeds, sets)
     staging = Staging(out)

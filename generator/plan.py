@@ -242,6 +242,12 @@ def page_outputs(site: Site) -> Iterator[Output]:
     yield Output(urls.NOT_FOUND, "404.html", "页面不存在", "", ((("页面不存在", ""),)))
 
 
+def changelog_outputs(site: Site) -> Iterator[Output]:
+    yield Output(urls.CHANGES, "changes.html", "更正与变更记录", "changes", (("更正与变更记录", ""),),
+                 {"entries": site.changelog, "history": site.history},
+                 date=site.changelog[0].date if site.changelog else None)
+
+
 def home_output(site: Site) -> Output:
     latest = sorted((r for rs in site.columns.values() for r in rs), key=lambda r: (r.date, r.id),
                     reverse=True)
@@ -274,6 +280,8 @@ def _feed_links(site: Site, output: Output) -> tuple[Crumb, ...]:
         links.append(("整改进展", urls.feed("rectification")))
     if output.section == "meetings":
         links.append(("会议通报", urls.feed("meetings")))
+    if output.section == "changes":
+        links.append(("更正与变更记录", urls.feed("changes")))
     unit = output.context.get("unit")
     if unit is not None:
         links.append((unit.name, urls.feed(f"unit/{unit.id}")))
@@ -291,7 +299,7 @@ def plan(site: Site, feeds: list[Feed], sets: list[DataSet]) -> list[Output]:
     """Every page of the site, in a stable order."""
     outputs = [home_output(site)]
     for stage in (column_outputs, article_outputs, unit_outputs, rectification_outputs,
-                  disclosure_outputs, page_outputs):
+                  disclosure_outputs, page_outputs, changelog_outputs):
         outputs.extend(stage(site))
     outputs += [subscribe_output(feeds), data_output(sets)]
     return [dataclasses.replace(o, feeds=_feed_links(site, o)) for o in outputs]

@@ -17,6 +17,7 @@ from .compute import (
     Rectification,
     Satisfaction,
 )
+from .changelog import LogEntry, change_log
 from .history import History
 from .indexno import index_numbers
 from .model import (
@@ -72,6 +73,7 @@ class Site:
     withdrawn: list[Article | Meeting | Commitment] = field(default_factory=list)
     assets: list[str] = field(default_factory=list)  # site-relative images used by content
     index_numbers: dict[str, str] = field(default_factory=dict)  # document id → 索引号
+    changelog: list[LogEntry] = field(default_factory=list)  # 更正与变更记录, newest first
 
     @property
     def newest(self) -> dt.date:
@@ -145,7 +147,7 @@ def build_site(content: Content, html: dict[tuple[str, str], str], as_of: dt.dat
     total = next((o for o in content.opinions if o.unit == "all"), None)
     withdrawn = [r for r in (*content.articles, *content.documents, *content.meetings, *content.commitments)
                  if r.withdrawn]
-    return Site(
+    site = Site(
         config=content.config, as_of=as_of, content=content, html=html, units=units,
         unit_index=index, columns=columns,
         articles={a.id: a for a in content.articles},
@@ -162,6 +164,8 @@ def build_site(content: Content, html: dict[tuple[str, str], str], as_of: dt.dat
         deadline_moved=[s for s in rect.states if not s.withdrawn and history is not None
                         and any(c.later for c in history.of("item", s.item.unit, s.item.id))],
     )
+    site.changelog = change_log(site)
+    return site
 
 
 __all__ = ["Site", "UnitIndex", "build_site", "urls"]

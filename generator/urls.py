@@ -19,6 +19,7 @@ OPINIONS = "opinions/"
 RULES = "rules/"
 DATA = "data/"
 FEEDS = "feeds/"
+CHANGES = "changes/"
 NOT_FOUND = "404.html"
 
 
