@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 
 from . import urls
+from .bulletins import sms_files
 from .compute import default_as_of
 from .errors import BuildFailed, Problems, Source, relpath
 from .feeds import opml, plan_feeds, render_feed
@@ -146,6 +147,8 @@ def build(root: Path, out: Path, accept_removals: bool = False) -> BuildReport:
             table, document = render_data(data, site)
             staging.write(data.path + ".csv", table)
             staging.write(data.path + ".json", document)
+        for path, text in sms_files(site):
+            staging.write(path, text)
         files = _copy_static(root, staging)
         for asset in site.assets:
             staging.copy(root / asset, urls.media(asset))
@@ -154,5 +157,5 @@ def build(root: Path, out: Path, accept_removals: bool = False) -> BuildReport:
     except BaseException:
         staging.discard()
         raise
-    files += len(outputs) + len(site.assets) + 2 * len(feeds) + 2 * len(sets) + 4
+    files += len(outputs) + len(site.assets) + 2 * len(feeds) + 2 * len(sets) + len(site.bulletins) + 4
     return BuildReport(len(outputs), files, time.perf_counter() - started, out.resolve())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 
 from . import urls
+from .bulletins import bulletin_name
 from .changelog import LogEntry
 from .feeds import Absolute, Entry, Feed
 from .site import Site
@@ -32,6 +33,22 @@ def changelog_feed(site: Site) -> Feed:
                 "已公开内容的每一次更正和变更：时限、状态、文字的调整和撤销", urls.CHANGES, entries, "全站")
 
 
+def bulletin_feed(site: Site) -> Feed:
+    absolute = Absolute(site.config.base_url)
+    name = bulletin_name(site)
+    entries = []
+    for b in site.bulletins[: site.config.feed_size]:
+        link = absolute.page(urls.bulletin(b.number))
+        headlines = "".join(f'<li><a href="{html.escape(absolute.page(urls.article(a)))}">{html.escape(a.title)}</a></li>'
+                            for a in b.articles)
+        content = f"<p>{html.escape(b.sms)}</p>" + (f"<ul>{headlines}</ul>" if headlines else "")
+        entries.append(Entry(guid=link, title=f"{name}第{b.number}期（{b.period.label}）", link=link,
+                             date=b.period.end, summary=b.sms, content=content,
+                             author=site.config.footer.host or site.config.organiser, categories=("简报",)))
+    return Feed("bulletins", f"{site.config.title} · {name}", "按期汇总本站发布的内容和整改进展",
+                urls.BULLETINS, tuple(entries), "全站")
+
+
 def record_feeds(site: Site) -> list[Feed]:
     """The feeds of the site's own compilations."""
-    return [changelog_feed(site)]
+    return [changelog_feed(site), bulletin_feed(site)]

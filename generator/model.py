@@ -121,6 +121,16 @@ class SupervisionGroup:
     hours: str = spec(Text(), "接待时间", "")
 
 
+BULLETIN_PERIODS = ("每周", "每月")
+
+
+@dataclass(frozen=True, kw_only=True)
+class BulletinSettings:
+    period: str = spec(Choice(*BULLETIN_PERIODS), "编发周期：每周或每月，从活动开始日起算", "每周")
+    name: str = spec(Text(), "简报名称（默认为网站名称加“简报”）", "")
+    sms_length: int = spec(Integer(), "短信版最多字数", 300)
+
+
 @dataclass(frozen=True, kw_only=True)
 class SiteConfig:
     title: str = spec(Text(), "网站名称")
@@ -137,6 +147,7 @@ class SiteConfig:
     supervision_groups: tuple[SupervisionGroup, ...] = spec(
         ListOf(Record(SupervisionGroup)), "督导组", ())
     feed_size: int = spec(Integer(), "每个订阅源的条目数", 50)
+    bulletin: BulletinSettings = spec(Record(BulletinSettings), "简报", BulletinSettings())
     origin: Source = _source()
 
     @property
@@ -220,6 +231,7 @@ class LedgerItem:
     deadline: Deadline_ = spec(Deadline(), "整改时限")
     status: str = spec(Choice(*ITEM_STATUSES), "整改状态")
     completed: dt.date | None = spec(Date(), "完成日期", None)
+    added: dt.date | None = spec(Date(), "列入清单日期（清单公布后补充的事项填写）", None)
     progress: tuple[Progress, ...] = spec(ListOf(Record(Progress)), "整改进展", ())
     evaluation: Evaluation | None = spec(Record(Evaluation), "群众评价", None)
     withdrawn: Withdrawn | None = spec(Record(Withdrawn), "撤销", None)
@@ -232,6 +244,7 @@ class Ledger:
     """One unit's rectification list (`content/rectification/<unit-id>.yml`)."""
 
     unit: str = spec(Text(), "单位标识")
+    published: dt.date | None = spec(Date(), "整改清单公布日期", None)
     items: tuple[LedgerItem, ...] = spec(ListOf(Record(LedgerItem)), "整改事项")
     origin: Source = _source()
 

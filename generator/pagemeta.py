@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from . import urls
+from .bulletins import Bulletin, bulletin_name
 from .model import Article, Meeting, SiteConfig
 from .plan import Output
 from .site import Site
@@ -74,7 +75,7 @@ def _column(site: Site, output: Output) -> tuple[str, str, tuple[str, ...], str]
 
 
 def article_facts(site: Site, output: Output) -> ArticleFacts | None:
-    """The article tags of a page that shows one dated record (news, document, meeting, bulletin)."""
+    """The article tags of a page that shows one dated record: news, document, meeting, bulletin."""
     context = output.context
     record = context.get("record")
     fallback = site.config.footer.host or site.config.organiser or site.config.title
@@ -88,8 +89,11 @@ def article_facts(site: Site, output: Output) -> ArticleFacts | None:
     if isinstance(meeting, Meeting):
         unit_name = site.units[meeting.unit].name
         return ArticleFacts(meeting.title, meeting.date, unit_name, (meeting.kind, unit_name), unit_name)
-    facts = context.get("article_facts")  # pages the site makes itself (bulletins) bring their own
-    return facts if isinstance(facts, ArticleFacts) else None
+    b = context.get("bulletin")
+    if isinstance(b, Bulletin):
+        name = bulletin_name(site)
+        return ArticleFacts(f"{name}第{b.number}期（{b.period.label}）", b.period.end, fallback, (name,), fallback)
+    return None
 
 
 def page_meta(site: Site, output: Output) -> tuple[tuple[str, str], ...]:

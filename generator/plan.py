@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import urls
+from .bulletins import bulletin_name
 from .compute import ItemState
 from .feeds import Feed
 from .model import CATEGORIES, Article, SiteConfig
@@ -248,6 +249,20 @@ def changelog_outputs(site: Site) -> Iterator[Output]:
                  date=site.changelog[0].date if site.changelog else None)
 
 
+def bulletin_outputs(site: Site) -> Iterator[Output]:
+    name = bulletin_name(site)
+    yield Output(urls.BULLETINS, "bulletins.html", name, "bulletins", ((name, ""),),
+                 {"bulletins": site.bulletins, "name": name},
+                 date=site.bulletins[0].period.end if site.bulletins else None)
+    for i, b in enumerate(site.bulletins):  # newest first
+        yield Output(urls.bulletin(b.number), "bulletin.html", f"{name}第{b.number}期", "bulletins",
+                     ((name, urls.BULLETINS), (f"第{b.number}期", "")),
+                     {"bulletin": b, "name": name, "units": site.units,
+                      "newer": site.bulletins[i - 1] if i > 0 else None,
+                      "older": site.bulletins[i + 1] if i + 1 < len(site.bulletins) else None},
+                     date=b.period.end)
+
+
 def home_output(site: Site) -> Output:
     latest = sorted((r for rs in site.columns.values() for r in rs), key=lambda r: (r.date, r.id),
                     reverse=True)
@@ -282,6 +297,8 @@ def _feed_links(site: Site, output: Output) -> tuple[Crumb, ...]:
         links.append(("会议通报", urls.feed("meetings")))
     if output.section == "changes":
         links.append(("更正与变更记录", urls.feed("changes")))
+    if output.section == "bulletins":
+        links.append(("简报", urls.feed("bulletins")))
     unit = output.context.get("unit")
     if unit is not None:
         links.append((unit.name, urls.feed(f"unit/{unit.id}")))
@@ -299,7 +316,7 @@ def plan(site: Site, feeds: list[Feed], sets: list[DataSet]) -> list[Output]:
     """Every page of the site, in a stable order."""
     outputs = [home_output(site)]
     for stage in (column_outputs, article_outputs, unit_outputs, rectification_outputs,
-                  disclosure_outputs, page_outputs, changelog_outputs):
+                  disclosure_outputs, page_outputs, changelog_outputs, bulletin_outputs):
         outputs.extend(stage(site))
     outputs += [subscribe_output(feeds), data_output(sets)]
     return [dataclasses.replace(o, feeds=_feed_links(site, o)) for o in outputs]

@@ -17,6 +17,7 @@ from .compute import (
     Rectification,
     Satisfaction,
 )
+from .bulletins import Bulletin, bulletins
 from .changelog import LogEntry, change_log
 from .history import History
 from .indexno import index_numbers
@@ -74,6 +75,7 @@ class Site:
     assets: list[str] = field(default_factory=list)  # site-relative images used by content
     index_numbers: dict[str, str] = field(default_factory=dict)  # document id → 索引号
     changelog: list[LogEntry] = field(default_factory=list)  # 更正与变更记录, newest first
+    bulletins: list[Bulletin] = field(default_factory=list)  # 简报, newest first
 
     @property
     def newest(self) -> dt.date:
@@ -165,6 +167,7 @@ def build_site(content: Content, html: dict[tuple[str, str], str], as_of: dt.dat
                         and any(c.later for c in history.of("item", s.item.unit, s.item.id))],
     )
     site.changelog = change_log(site)
+    site.bulletins = bulletins(site)
     return site
 
 
