@@ -17,7 +17,13 @@ from .bulletins import bulletin_name
 from .compute import ItemState
 from .feeds import Feed
 from .model import CATEGORIES, Article, SiteConfig
-from .opendata import COMMITMENT_COLUMNS, DOCUMENT_COLUMNS, EVALUATION_COLUMNS, ITEM_COLUMNS, DataSet
+from .opendata import (
+    COMMITMENT_COLUMNS,
+    DOCUMENT_COLUMNS,
+    EVALUATION_COLUMNS,
+    ITEM_COLUMNS,
+    DataSet,
+)
 from .site import Site
 
 PAGE_SIZE = 20

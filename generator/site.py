@@ -9,6 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from . import compute, urls
+from .bulletins import Bulletin, bulletins
+from .changelog import LogEntry, change_log
 from .compute import (
     CommitmentState,
     CommitmentTally,
@@ -17,8 +19,6 @@ from .compute import (
     Rectification,
     Satisfaction,
 )
-from .bulletins import Bulletin, bulletins
-from .changelog import LogEntry, change_log
 from .history import History
 from .indexno import index_numbers
 from .model import (
