@@ -163,9 +163,8 @@ def bulletin(site: Site, period: Period, listed_on: dict[tuple[str, str], dt.dat
     return b
 
 
-def sms_text(b: Bulletin, name: str, url: str, limit: int, unit_names: dict[str, str]) -> str:
-    """The bulletin in at most `limit` characters: the counts, the link if it fits, then as
-    many completed items as fit. Nothing is cut mid-way unless the counts alone are too long."""
+def _facts(b: Bulletin) -> list[str]:
+    """The bulletin's counts, as short phrases; nothing said of what did not happen."""
     facts = []
     if b.articles:
         published = [f"新闻{b.news_count}篇" if b.news_count else "",
@@ -175,18 +174,16 @@ def sms_text(b: Bulletin, name: str, url: str, limit: int, unit_names: dict[str,
         evaluated = f"，其中{len(b.evaluations)}场开展群众评议" if b.evaluations else ""
         redo = sum(1 for s in b.evaluations if s.under_two_thirds)
         facts.append(f"召开会议{len(b.meetings)}场{evaluated}" + (f"，{redo}场满意率低于三分之二须返工补课" if redo else ""))
-    if b.commitments:
-        facts.append(f"公开承诺{len(b.commitments)}份")
-    if b.listed:
-        facts.append(f"新列入整改事项{len(b.listed)}项")
-    if b.done:
-        facts.append(f"完成整改{len(b.done)}项")
-    if b.missed:
-        facts.append(f"到期未完成{len(b.missed)}项")
-    if b.rules:
-        facts.append(f"出台制度{len(b.rules)}项")
-    if b.done_by_end:
-        facts.append(f"累计完成整改{b.done_by_end}项")
+    counts = ((len(b.commitments), "公开承诺{}份"), (len(b.listed), "新列入整改事项{}项"),
+              (len(b.done), "完成整改{}项"), (len(b.missed), "到期未完成{}项"), (len(b.rules), "出台制度{}项"),
+              (b.done_by_end, "累计完成整改{}项"))
+    return facts + [phrase.format(n) for n, phrase in counts if n]
+
+
+def sms_text(b: Bulletin, name: str, url: str, limit: int, unit_names: dict[str, str]) -> str:
+    """The bulletin in at most `limit` characters: the counts, the link if it fits, then as
+    many completed items as fit. Nothing is cut mid-way unless the counts alone are too long."""
+    facts = _facts(b)
     head = f"【{name}第{b.number}期】{b.period.label}："
     body = "；".join(facts) + "。" if facts else "本期没有新发布的内容和整改进展。"
     tail = f"详见{url}"
