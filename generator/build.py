@@ -15,8 +15,9 @@ import jinja2
 from . import urls
 from .bulletins import sms_files
 from .compute import default_as_of
-from .errors import BuildFailed, Problems, Source, relpath
-from .feeds import opml, plan_feeds, render_feed
+from .errors import BuildFailed, Problems, Source, SourceError, relpath
+from .feeds import opml, plan_feeds, render_feed, render_json_feed
+from .freshness import warn_quiet_columns
 from .govfeeds import record_feeds
 from .history import check_removals, read_history
 from .indexno import check_index_numbers
@@ -39,11 +40,20 @@ class BuildReport:
     files: int
     seconds: float
     out: Path
+    warnings: list[SourceError]
 
 
 def _raise_if(problems: Problems) -> None:
     if problems:
         raise BuildFailed(problems)
+
+
+def _line_of(text: str, body: str, body_line: int | None) -> int | None:
+    """The file line where `text` first appears in a Markdown body starting at `body_line`."""
+    for number, line in enumerate(body.splitlines()):
+        if text in line:
+            return (body_line or 1) + number
+    return body_line
 
 
 def render_bodies(content: Content, root: Path, problems: Problems) -> tuple[dict[tuple[str, str], str], set[str]]:
@@ -64,7 +74,7 @@ def render_bodies(content: Content, root: Path, problems: Problems) -> tuple[dic
         result = renderer.render(record.body, folder,
                                  lambda path, page=page: urls.relative(urls.media(path), page))
         for src in result.missing:
-            problems.add("E051", record.origin.at(record.body_line), src=src)
+            problems.add("E051", record.origin.at(_line_of(src, record.body, record.body_line)), src=src)
         assets.update(result.assets)
         html[(kind, record.id)] = result.html
         assets.update(urls.content_file(record.origin.file, i.src) for i in getattr(record, "images", ()))
@@ -76,7 +86,7 @@ def prepare(root: Path, problems: Problems | None = None, accept_removals: bool 
 
     `accept_removals`: let records that were published (committed) before disappear.
     """
-    problems = problems or Problems()
+    problems = problems if problems is not None else Problems()  # an empty one is falsy
     content = load_site(root, problems)
     if content is None:
         raise BuildFailed(problems)
@@ -90,7 +100,9 @@ def prepare(root: Path, problems: Problems | None = None, accept_removals: bool 
     site = build_site(content, html, default_as_of(content.config.as_of), history)
     check_index_numbers(content.documents, site.index_numbers, problems)
     _raise_if(problems)
+    warn_quiet_columns(site.config, site.columns, site.as_of, problems)
     site.assets = sorted(assets)
+    site.asset_sizes = {asset: (root / asset).stat().st_size for asset in site.assets}
     return site
 
 
@@ -140,6 +152,7 @@ def build(root: Path, out: Path, accept_removals: bool = False) -> BuildReport:
             rss, atom = render_feed(feed, site)
             staging.write(feed.rss_path, rss)
             staging.write(feed.atom_path, atom)
+            staging.write(feed.json_path, render_json_feed(feed, site))
         staging.write(urls.OPML, opml(feeds, site))
         staging.write("sitemap.xml", sitemap(outputs, site.config.base_url, site.newest))
         staging.write("robots.txt", robots(site.config.base_url))
@@ -157,5 +170,5 @@ def build(root: Path, out: Path, accept_removals: bool = False) -> BuildReport:
     except BaseException:
         staging.discard()
         raise
-    files += len(outputs) + len(site.assets) + 2 * len(feeds) + 2 * len(sets) + len(site.bulletins) + 4
-    return BuildReport(len(outputs), files, time.perf_counter() - started, out.resolve())
+    files += len(outputs) + len(site.assets) + 3 * len(feeds) + 2 * len(sets) + len(site.bulletins) + 4
+    return BuildReport(len(outputs), files, time.perf_counter() - started, out.resolve(), problems.warnings)

@@ -340,7 +340,8 @@ def current_keys(content: Content) -> set[Key]:
 def check_removals(history: History, content: Content, problems: Problems) -> None:
     """A record committed before must still exist (withdrawn, if it is taken down)."""
     present = current_keys(content)
+    broken = {error.file for error in problems.errors}  # records there may be unreadable, not gone
     for key, seen in sorted(history.seen.items()):
-        if key not in present:
+        if key not in present and seen.path not in broken:
             problems.add("E070", Source(seen.path), label=KIND_LABELS[key[0]], value="/".join(key[1:]),
                          commit=seen.commit[:10], path=seen.path)

@@ -9,8 +9,7 @@ from pathlib import Path
 
 from . import __version__
 from .history import History
-
-MANIFEST = "manifest.json"
+from .urls import MANIFEST
 
 
 def manifest(folder: Path, history: History, as_of: str, skip: tuple[str, ...] = ()) -> bytes:

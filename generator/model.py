@@ -97,6 +97,7 @@ class Column:
     description: str = spec(Text(), "栏目说明", "")
     keywords: tuple[str, ...] = spec(ListOf(Text()), "栏目关键词", ())
     type: str = spec(Text(), "栏目类型（页面元数据 ColumnType，默认“信息发布”）", "")
+    stale_days: int | None = spec(Integer(), "本栏目多少天没有新内容就提醒（不写时用全站的 stale_days，0 表示不提醒）", None)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -148,6 +149,7 @@ class SiteConfig:
         ListOf(Record(SupervisionGroup)), "督导组", ())
     feed_size: int = spec(Integer(), "每个订阅源的条目数", 50)
     bulletin: BulletinSettings = spec(Record(BulletinSettings), "简报", BulletinSettings())
+    stale_days: int = spec(Integer(), "栏目多少天没有新内容就提醒（0 表示不提醒）", 30)
     origin: Source = _source()
 
     @property
@@ -300,6 +302,7 @@ class Meeting:
     measures: tuple[str, ...] = spec(ListOf(Text()), "整改措施", ())
     evaluation: Evaluation | None = spec(Record(Evaluation), "群众评议结果", None)
     summary: str = spec(Text(), "摘要", "")
+    updated: dt.date | None = spec(Date(), "更正日期", None)
     withdrawn: Withdrawn | None = spec(Record(Withdrawn), "撤销", None)
     body: str = ""
     body_line: int = 1

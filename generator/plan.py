@@ -235,7 +235,7 @@ def disclosure_outputs(site: Site) -> Iterator[Output]:
         yield Output(urls.meeting(m), "meeting.html", m.title, "meetings",
                      (("会议通报", urls.MEETINGS), (m.title, "")),
                      {"meeting": m, "body": site.body("meeting", m.id), "unit": site.units[m.unit],
-                      "result": site.satisfaction.get(m.id)}, date=m.date)
+                      "result": site.satisfaction.get(m.id)}, date=m.updated or m.date)
     yield Output(urls.OPINIONS, "opinions.html", "征求意见情况", "opinions", (("征求意见情况", ""),),
                  {"total": site.opinion_total, "rows": site.opinion_units})
     yield Output(urls.RULES, "rules.html", "建章立制", "rules", (("建章立制", ""),),
@@ -280,7 +280,7 @@ def home_output(site: Site) -> Output:
                    "satisfaction": site.satisfaction,
                    "commitments": sorted(site.content.commitments, key=lambda c: c.published,
                                          reverse=True)[:5],
-                   "commitment_tally": site.commitment_tally})
+                   "commitment_tally": site.commitment_tally, "show_commit": True})
 
 
 def subscribe_output(feeds: list[Feed]) -> Output:
@@ -315,7 +315,7 @@ def data_output(sets: list[DataSet]) -> Output:
     docs = [("整改事项", ITEM_COLUMNS), ("公开承诺", COMMITMENT_COLUMNS), ("会议群众评议", EVALUATION_COLUMNS),
             ("文件目录", DOCUMENT_COLUMNS)]
     return Output(urls.DATA, "data.html", "开放数据", "data", (("开放数据", ""),),
-                  {"sets": sets, "docs": docs})
+                  {"sets": sets, "docs": docs, "show_commit": True, "manifest": urls.MANIFEST})
 
 
 def plan(site: Site, feeds: list[Feed], sets: list[DataSet]) -> list[Output]:

@@ -166,6 +166,7 @@ agenda:  # 议程
 #   - 在这里写整改措施
 # evaluation: {participants: 50, satisfied: 40, basically_satisfied: 7, dissatisfied: 3}  # 群众评议结果：满意和基本满意合计不到三分之二的，须返工补课
 # summary: 一两句话的摘要  # 摘要
+# updated: $today  # 更正日期：发布后又修改了通报内容时填写
 # withdrawn: {date: $today, reason: 撤销原因}  # 撤销
 ---
 

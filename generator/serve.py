@@ -28,7 +28,7 @@ from types import FrameType
 from urllib.parse import unquote, urlsplit
 
 from .build import build
-from .errors import BuildFailed, Problems
+from .errors import BuildFailed, Problems, report_warnings
 from .load.site import SiteFiles, load_config
 
 VERSION_PATH = "/__gongshi/version"
@@ -83,6 +83,8 @@ class Preview:
         else:
             error = None
             message = f"已生成 {result.pages} 个页面，用时 {time.perf_counter() - started:.1f} 秒。"
+            if result.warnings:
+                message = f"{message}\n{report_warnings(result.warnings)}"
         with self.lock:
             self.error = error
             self.built = self.built or error is None

@@ -76,13 +76,14 @@ class Site:
     index_numbers: dict[str, str] = field(default_factory=dict)  # document id → 索引号
     changelog: list[LogEntry] = field(default_factory=list)  # 更正与变更记录, newest first
     bulletins: list[Bulletin] = field(default_factory=list)  # 简报, newest first
+    asset_sizes: dict[str, int] = field(default_factory=dict)  # asset → size in bytes (feed enclosures)
 
     @property
     def newest(self) -> dt.date:
         """The newest date in the content: what a page without a date of its own last changed."""
         c = self.content
         dates = [r.updated or r.date for r in (*c.articles, *c.documents)]
-        dates += [m.date for m in c.meetings] + [x.published for x in c.commitments]
+        dates += [m.updated or m.date for m in c.meetings] + [x.published for x in c.commitments]
         dates += [d for s in self.rect.states for d in [s.last_update] if d]
         return max([d for d in dates if d <= self.as_of] or [self.config.campaign.start])
 

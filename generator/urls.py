@@ -79,11 +79,17 @@ def media(site_relative: str) -> str:
 
 
 def feed(slug: str, ext: str = "xml") -> str:
-    """feeds/<slug>.xml (RSS 2.0) or feeds/<slug>.atom (Atom)."""
+    """feeds/<slug>.xml (RSS 2.0), feeds/<slug>.atom (Atom) or feeds/<slug>.json (JSON Feed)."""
     return f"{FEEDS}{slug}.{ext}"
 
 
+def json_feed(rss_path: str) -> str:
+    """The JSON Feed beside an RSS feed: feeds/<slug>.xml → feeds/<slug>.json."""
+    return rss_path.removesuffix(".xml") + ".json"
+
+
 OPML = "feeds/all.opml"
+MANIFEST = "manifest.json"  # every output file with its SHA-256 and the content commit
 
 
 def static(name: str) -> str:

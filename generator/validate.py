@@ -88,6 +88,11 @@ class Validator:
         if start > end:  # type: ignore[operator]
             self.problems.add("E048", where, start_key=start_key, start=start, end_key=end_key, end=end)
 
+    def corrected(self, date: object, updated: object, origin: Source) -> None:
+        """A correction (`updated`) cannot come before the publication it corrects."""
+        if updated is not None:
+            self.date_range("date", date, "updated", updated, origin.key("updated"))
+
     def run(self) -> None:
         self.config()
         self.unit_tree()
@@ -99,6 +104,7 @@ class Validator:
         for m in c.meetings:
             self.unit_ref(m.unit, m.origin.key("unit"))
             self.evaluation(m.evaluation, m.origin.key("evaluation"))
+            self.corrected(m.date, m.updated, m.origin)
         for o in c.opinions:
             if o.unit != "all":
                 self.unit_ref(o.unit, o.origin.key("unit"))
@@ -160,6 +166,7 @@ class Validator:
                 self.problems.add("E041", a.origin.key("column"), value=a.column,
                                   choices="、".join(sorted(columns)))
             self.unit_ref(a.unit, a.origin.key("unit"))
+            self.corrected(a.date, a.updated, a.origin)
             for i, image in enumerate(a.images):
                 self.image(image.src, a.origin.file, a.origin.key(f"images[{i}]"))
         for d in c.documents:

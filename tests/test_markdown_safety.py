@@ -164,6 +164,12 @@ def test_missing_image_in_body(small_site: Path) -> None:
     assert "missing.jpg" in errors[0].message
 
 
+def test_missing_image_is_reported_at_its_line(small_site: Path) -> None:
+    news(small_site, "noimg", "缺图", "第一段\n\n第二段\n\n![现场](missing.jpg)\n")
+    errors = errors_of(small_site)
+    assert [(e.file, e.line, e.code) for e in errors] == [("content/news/noimg.md", 11, "E051")]
+
+
 def test_missing_image_in_front_matter(small_site: Path) -> None:
     news(small_site, "noimg", "缺图", "正文\n",
          extra="images:\n  - {src: there.jpg, caption: 有}\n  - {src: gone.jpg, caption: 无}\n")
