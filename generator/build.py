@@ -13,11 +13,14 @@ from pathlib import Path
 import jinja2
 
 from . import urls
+from .bulletins import sms_files
 from .compute import default_as_of
 from .errors import BuildFailed, Problems, Source, SourceError, relpath
 from .feeds import opml, plan_feeds, render_feed, render_json_feed
 from .freshness import warn_quiet_columns
+from .govfeeds import record_feeds
 from .history import check_removals, read_history
+from .indexno import check_index_numbers
 from .load.site import load_site
 from .markdown import MarkdownRenderer
 from .model import Content
@@ -95,6 +98,8 @@ def prepare(root: Path, problems: Problems | None = None, accept_removals: bool 
     html, assets = render_bodies(content, root, problems)
     _raise_if(problems)
     site = build_site(content, html, default_as_of(content.config.as_of), history)
+    check_index_numbers(content.documents, site.index_numbers, problems)
+    _raise_if(problems)
     warn_quiet_columns(site.config, site.columns, site.as_of, problems)
     site.assets = sorted(assets)
     site.asset_sizes = {asset: (root / asset).stat().st_size for asset in site.assets}
@@ -136,7 +141,7 @@ def build(root: Path, out: Path, accept_removals: bool = False) -> BuildReport:
     check_target(out, root, problems)
     site = prepare(root, problems, accept_removals)
     env = make_environment(root, site.config.base_path)
-    feeds = plan_feeds(site)
+    feeds = plan_feeds(site) + record_feeds(site)
     sets = data_sets(site)
     outputs = plan(site, feeds, sets)
     staging = Staging(out)
@@ -155,6 +160,8 @@ def build(root: Path, out: Path, accept_removals: bool = False) -> BuildReport:
             table, document = render_data(data, site)
             staging.write(data.path + ".csv", table)
             staging.write(data.path + ".json", document)
+        for path, text in sms_files(site):
+            staging.write(path, text)
         files = _copy_static(root, staging)
         for asset in site.assets:
             staging.copy(root / asset, urls.media(asset))
@@ -163,5 +170,5 @@ def build(root: Path, out: Path, accept_removals: bool = False) -> BuildReport:
     except BaseException:
         staging.discard()
         raise
-    files += len(outputs) + len(site.assets) + 3 * len(feeds) + 2 * len(sets) + 4
+    files += len(outputs) + len(site.assets) + 3 * len(feeds) + 2 * len(sets) + len(site.bulletins) + 4
     return BuildReport(len(outputs), files, time.perf_counter() - started, out.resolve(), problems.warnings)

@@ -61,6 +61,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E051": ("文件“{src}”不存在", "检查图片路径：路径相对于这篇 Markdown 文件所在的文件夹"),
     "E052": ("进展记录的日期不是从早到晚排列", "progress 中的记录按日期从早到晚排列，最新的写在最后"),
     "E053": ("图片路径“{src}”指向 content/ 目录之外", "把图片放在这篇 Markdown 文件旁边，写相对路径，例如 photo.jpg"),
+    "E054": ("页脚的党政机关网站标识图片“{src}”不在 theme/static/ 文件夹里",
+             "把图片放进站点目录的 theme/static/ 文件夹，footer 的 badge_image 只写文件名，例如 badge_image: dzjg.png"),
+    "E055": ("索引号“{value}”与 {other} 的索引号重复", "索引号不能重复：改正 index_no，或删除它，让 gongshi 按规则生成"),
     # build output
     "E060": ("输出目录 {path} 不是空的，也不是 gongshi 生成的", "换一个输出目录，或先确认其中没有需要的文件后手动清空"),
     "E061": ("输出目录 {path} 不能位于 content/ 之内，也不能是站点目录本身", "用 -o 指定站点目录下的 site/ 或其他目录"),

@@ -13,6 +13,7 @@ from typing import Any
 import jinja2
 
 from . import urls
+from .pagemeta import footer_facts, page_meta
 from .plan import Output, navigation
 from .site import Site
 
@@ -87,5 +88,7 @@ def make_environment(site_dir: Path, base_path: str) -> jinja2.Environment:
 def render_output(env: jinja2.Environment, site: Site, output: Output) -> str:
     template = env.get_template(output.template)
     context: dict[str, Any] = {"site": site, "config": site.config, "page": output,
-                               "nav": navigation(site.config, output.section), **output.context}
+                               "nav": navigation(site.config, output.section),
+                               "page_meta": page_meta(site, output), "footer_facts": footer_facts(site.config),
+                               **output.context}
     return template.render(context)

@@ -19,6 +19,8 @@ OPINIONS = "opinions/"
 RULES = "rules/"
 DATA = "data/"
 FEEDS = "feeds/"
+CHANGES = "changes/"
+BULLETINS = "bulletins/"
 NOT_FOUND = "404.html"
 
 
@@ -60,6 +62,15 @@ def meeting(record: Meeting) -> str:
 
 def page(record: Page) -> str:
     return f"pages/{record.id}/"
+
+
+def bulletin(number: int) -> str:
+    return f"{BULLETINS}{number}/"
+
+
+def bulletin_text(number: int) -> str:
+    """The plain-text (SMS) version of a bulletin."""
+    return f"{BULLETINS}{number}.txt"
 
 
 def media(site_relative: str) -> str:

@@ -15,6 +15,7 @@ from .errors import Problems, Source
 from .load.site import CONTENT_DIR, SiteFiles
 from .load.yamlpos import YList, YMap
 from .model import Content, Evaluation, Unit
+from .render import theme_dirs
 
 UNITS_FILE = f"{CONTENT_DIR}/units.yml"
 
@@ -123,6 +124,16 @@ class Validator:
         self.unique((col.id, cfg.origin.key(f"columns[{i}]")) for i, col in enumerate(cfg.columns))
         self.unique((g.id, cfg.origin.key(f"supervision_groups[{i}]"))
                     for i, g in enumerate(cfg.supervision_groups))
+        badge = cfg.footer.badge_image
+        if badge and not self.static_file(badge):
+            self.problems.add("E054", cfg.origin.key("footer"), src=badge)
+
+    def static_file(self, name: str) -> bool:
+        """A file of the theme's static/ folder (the site's own, or the default theme's)."""
+        path = posixpath.normpath(name)
+        if path.startswith(("/", "../")) or path == "..":
+            return False
+        return any((theme / "static" / path).is_file() for theme in theme_dirs(self.root))
 
     def unit_tree(self) -> None:
         units = self.content.units

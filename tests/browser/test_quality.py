@@ -23,7 +23,8 @@ AXE = tool_file("GONGSHI_AXE_JS", REPO / "node_modules/axe-core/axe.min.js")
 VNU = tool_file("GONGSHI_VNU_JAR", REPO / "node_modules/vnu-jar/build/dist/vnu.jar")
 ARTICLE_BUDGET = 60 * 1024
 
-AXE_PAGES = ("home", "column", "article", "document", "unit", "ledger", "dashboard")
+AXE_PAGES = ("home", "column", "article", "document", "unit", "ledger", "dashboard", "bulletins", "bulletin",
+             "changes")
 MORE_PAGES = ("commitments/", "meetings/", "units/", "opinions/", "rules/", "feeds/", "data/", "404.html")
 
 
