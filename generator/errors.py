@@ -64,6 +64,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E070": ("已发布的{label}“{value}”被删除了，却没有标记撤销（最后出现在提交 {commit} 的 {path}）",
              "已发布的内容不能直接删除：恢复它，并加上 withdrawn: {{date: 撤销日期, reason: 撤销原因}}；"
              "确需删除时，用 --accept-removals 明确确认"),
+    # search and sharing
+    "E090": ("无法生成站内搜索：{reason}",
+             "安装扩展版 Pagefind：pip install 'pagefind[extended]'；暂时不要站内搜索的，"
+             "在 site_config.yml 里写 search: false"),
+    "E091": ("站内搜索索引生成失败（Pagefind {reason}）",
+             "重新安装：pip install --force-reinstall 'pagefind[extended]'；暂时不要站内搜索的，"
+             "在 site_config.yml 里写 search: false"),
+    "E092": ("{key} 指定的文件“{value}”{problem}",
+             "{hint}"),
 }
 
 

@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import urls
 from .compute import ItemState
@@ -18,6 +18,9 @@ from .feeds import Feed
 from .model import CATEGORIES, Article, SiteConfig
 from .opendata import COMMITMENT_COLUMNS, EVALUATION_COLUMNS, ITEM_COLUMNS, DataSet
 from .site import Site
+
+if TYPE_CHECKING:
+    from .pagemeta import PageMeta
 
 PAGE_SIZE = 20
 Crumb = tuple[str, str]  # (title, path)
@@ -35,6 +38,7 @@ class Output:
     context: dict[str, Any] = field(default_factory=dict, compare=False)
     date: dt.date | None = None  # the content date, for the sitemap
     feeds: tuple[Crumb, ...] = ()  # (title, path) of the feeds this page offers
+    meta: PageMeta | None = field(default=None, compare=False)  # description, share image, search
 
     @property
     def file(self) -> str:
@@ -286,6 +290,10 @@ def data_output(sets: list[DataSet]) -> Output:
                   {"sets": sets, "docs": docs})
 
 
+def search_output() -> Output:
+    return Output(urls.SEARCH, "search.html", "站内搜索", "search", (("站内搜索", ""),))
+
+
 def plan(site: Site, feeds: list[Feed], sets: list[DataSet]) -> list[Output]:
     """Every page of the site, in a stable order."""
     outputs = [home_output(site)]
@@ -293,4 +301,6 @@ def plan(site: Site, feeds: list[Feed], sets: list[DataSet]) -> list[Output]:
                   disclosure_outputs, page_outputs):
         outputs.extend(stage(site))
     outputs += [subscribe_output(feeds), data_output(sets)]
+    if site.config.search:
+        outputs.append(search_output())
     return [dataclasses.replace(o, feeds=_feed_links(site, o)) for o in outputs]
