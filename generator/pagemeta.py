@@ -106,7 +106,8 @@ def _search(site: Site, output: Output) -> SearchRecord | None:
     kind = SEARCH_TYPES.get(output.template)
     record = _record(output)
     c = output.context
-    if kind is None or getattr(getattr(record, "item", record), "withdrawn", None):
+    if not site.config.search or kind is None \
+            or getattr(getattr(record, "item", record), "withdrawn", None):
         return None
     unit = c.get("unit")
     column = c.get("column")

@@ -57,8 +57,8 @@ def executable() -> tuple[Path | None, str]:
     except ImportError:
         return None, "没有安装 Python 包 pagefind"
     found = get_executable()
-    if found is None:
-        return None, "没有安装 Pagefind 程序"
+    if found is None or not found.is_file():
+        return None, f"没有安装 Pagefind 程序{f'（{found} 不存在）' if found else ''}"
     if not os.environ.get("PAGEFIND_BINARY_PATH") and "extended" not in found.name:
         return None, f"找到的 {found.name} 不是扩展版（extended）"
     return found, ""

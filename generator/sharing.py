@@ -167,12 +167,10 @@ class CardPainter:
         self.small_font = ImageFont.truetype(str(images.font), SMALL_SIZE, index=face)
         self.palette = [channel for a, b in RAMPS for i in range(16)
                         for channel in (round(a[k] + (b[k] - a[k]) * i / 15) for k in range(3))]
-        blank = Image.new("L", (WIDTH, HEIGHT), 0)  # index 0: paper
-        draw = ImageDraw.Draw(blank)
-        draw.rectangle((0, 0, WIDTH, BAND - 1), fill=16)  # index 16: red (of the red-white ramp)
-        draw.rectangle((0, HEIGHT - BAND, WIDTH, HEIGHT), fill=32)  # index 32: red (red-gold)
-        self.blank = blank
+        self.blank = Image.new("L", (WIDTH, HEIGHT), 0)  # index 0: paper
+        self.bands: dict[tuple[str, int], Image.Image] = {}
         self.cache = site_root / CACHE_DIR / CARD_DIR
+        self.widths: dict[tuple[float, str], float] = {}
 
     def png(self, card: Card) -> bytes:
         # Another Pillow may draw other bytes: the cache keeps each version's own.
@@ -190,45 +188,56 @@ class CardPainter:
 
     def draw(self, card: Card) -> bytes:
         canvas = self.blank.copy()
+        canvas.paste(self._band(card.kicker, 31), (0, 0))
+        canvas.paste(self._band(card.site, 47), (0, HEIGHT - BAND))
         draw = ImageDraw.Draw(canvas)
-        width = WIDTH - 2 * MARGIN
-        band_text = (BAND - SMALL_SIZE) // 2 - 6
-        draw.text((MARGIN, band_text), self._fit(card.kicker, self.small_font, width, 1)[0],
-                  font=self.small_font, fill=31)
-        lines = self._fit(card.title, self.title_font, width, TITLE_LINES)
+        lines = self._fit(card.title, self.title_font, WIDTH - 2 * MARGIN, TITLE_LINES)
         top = BAND + (HEIGHT - 2 * BAND - TITLE_LINE * len(lines)) // 2
         for n, line in enumerate(lines):
             draw.text((MARGIN, top + n * TITLE_LINE), line, font=self.title_font, fill=15)
-        draw.text((MARGIN, HEIGHT - BAND + band_text), self._fit(card.site, self.small_font, width, 1)[0],
-                  font=self.small_font, fill=47)
         image = Image.frombytes("P", canvas.size, canvas.tobytes())
         image.putpalette(self.palette)
         out = io.BytesIO()
-        image.save(out, "PNG", compress_level=6)
+        image.save(out, "PNG", compress_level=3)  # the flat areas pack well even so
         return out.getvalue()
 
-    @staticmethod
-    def _fit(text: str, font: ImageFont.FreeTypeFont, width: int, max_lines: int) -> list[str]:
+    def _band(self, text: str, fill: int) -> Image.Image:
+        """A red band with one line of small text; the few kinds of kicker and the site
+        name recur on every card, so each is drawn once."""
+        if (text, fill) not in self.bands:
+            band = Image.new("L", (WIDTH, BAND), fill - 15)  # the ramp's first step: red
+            line = self._fit(text, self.small_font, WIDTH - 2 * MARGIN, 1)[0]
+            ImageDraw.Draw(band).text((MARGIN, (BAND - SMALL_SIZE) // 2 - 6), line,
+                                      font=self.small_font, fill=fill)
+            self.bands[(text, fill)] = band
+        return self.bands[(text, fill)]
+
+    def _fit(self, text: str, font: ImageFont.FreeTypeFont, width: int, max_lines: int) -> list[str]:
         """Chinese text broken into at most `max_lines` lines of `width` pixels, the last
         one ending in … when the text is longer; no line starts with closing punctuation."""
-        measure = font.getlength
+        def measure(char: str) -> float:  # Chinese fonts do not kern: widths add up
+            key = (font.size, char)
+            if key not in self.widths:
+                self.widths[key] = font.getlength(char)
+            return self.widths[key]
+
         lines: list[str] = []
-        line = ""
+        line, used = "", 0.0
         for char in " ".join(text.split()):
-            if line and measure(line + char) > width and char not in NO_LINE_START:
+            if line and used + measure(char) > width and char not in NO_LINE_START:
                 lines.append(line)
-                line = char.lstrip()
-            else:
-                line += char
-        if line or not lines:
-            lines.append(line)
+                line, used = "", 0.0
+                if char == " ":
+                    continue
+            line += char
+            used += measure(char)
+        lines.append(line)
         if len(lines) > max_lines:
             last = lines[max_lines - 1]
-            while last and measure(last + "…") > width:
+            while last and sum(map(measure, last + "…")) > width:
                 last = last[:-1]
             lines = lines[: max_lines - 1] + [last + "…"]
         return lines
-
 
 def write_images(images: ShareImages, pages: list[PageMeta | None], root: Path,
                  staging: Staging) -> int:
