@@ -78,18 +78,17 @@ def _record(output: Output) -> Any:
 def _description(site: Site, output: Output) -> str:
     c, config = output.context, site.config
     template = output.template
-    unit = c.get("unit")
     if template == "item.html":
         state = c["state"]
-        return DESCRIPTIONS[template].format(unit=unit.name, problem=state.item.problem,
+        return DESCRIPTIONS[template].format(unit=c["unit"].name, problem=state.item.problem,
                                              state=state.label, deadline=cn_date(state.item.deadline))
     if template == "ledger.html":
-        return DESCRIPTIONS[template].format(unit=unit.name, **dataclasses.asdict(c["tally"]))
+        return DESCRIPTIONS[template].format(unit=c["unit"].name, **dataclasses.asdict(c["tally"]))
     if template == "unit.html":
-        return DESCRIPTIONS[template].format(unit=unit.name, kind=unit.kind, site=config.title)
+        return DESCRIPTIONS[template].format(unit=c["unit"].name, kind=c["unit"].kind, site=config.title)
     if template == "commitment.html":
-        commitment = c["commitment"]
-        who = unit.name if isinstance(commitment.by, str) or unit is None else commitment.by.name
+        commitment, unit = c["commitment"], c.get("unit")
+        who = commitment.by.name if unit is None or not isinstance(commitment.by, str) else unit.name
         return DESCRIPTIONS[template].format(who=who, count=len(commitment.items),
                                              first=commitment.items[0].text if commitment.items else "")
     if template == "column.html":
@@ -102,20 +101,23 @@ def _description(site: Site, output: Output) -> str:
     return config.description or config.title
 
 
+def _names(output: Output) -> tuple[str, str]:
+    """The names of the unit and of the column the page belongs to ('' when none)."""
+    unit, column = output.context.get("unit"), output.context.get("column")
+    return unit.name if unit else "", column.name if column else ""
+
+
 def _search(site: Site, output: Output) -> SearchRecord | None:
     kind = SEARCH_TYPES.get(output.template)
     record = _record(output)
-    c = output.context
     if not site.config.search or kind is None \
             or getattr(getattr(record, "item", record), "withdrawn", None):
         return None
-    unit = c.get("unit")
-    column = c.get("column")
     date = None
     if record is not None:
         date = getattr(record, "last_update", None) or getattr(record, "published", None) \
             or getattr(record, "date", None)
-    return SearchRecord(kind, unit.name if unit else "", column.name if column else "", date)
+    return SearchRecord(kind, *_names(output), date)
 
 
 IMG_SRC = re.compile(r'<img\b[^>]*?\ssrc="([^"]+)"')
@@ -131,7 +133,7 @@ def _own_image(output: Output) -> tuple[str, str] | None:
     # body images are linked relative to the page; the sanitiser always quotes attributes
     found += [(posixpath.normpath(posixpath.join(output.path, html.unescape(src))), "")
               for src in IMG_SRC.findall(output.context.get("body", "")) if "://" not in src]
-    return next(((p, c) for p, c in found if p.lower().endswith(RASTER)), None)
+    return next(((path, caption) for path, caption in found if path.lower().endswith(RASTER)), None)
 
 
 def page_meta(site: Site, output: Output, images: ShareImages) -> PageMeta:
@@ -143,7 +145,7 @@ def page_meta(site: Site, output: Output, images: ShareImages) -> PageMeta:
         image, alt, card, size = own[0], own[1] or output.title, None, None
     elif images.font is not None and output.template in CARD_TEMPLATES:
         kind = SEARCH_TYPES[output.template]
-        about = search.unit or search.column if search else ""
+        about = next((name for name in _names(output) if name), "")
         card = Card(output.title, f"{kind} · {about}" if about else kind, config.title)
         image, alt, size = images.card_path(card), output.title, CARD_SIZE
     else:
@@ -152,7 +154,8 @@ def page_meta(site: Site, output: Output, images: ShareImages) -> PageMeta:
         description=shorten(_description(site, output)),
         canonical="" if output.path == urls.NOT_FOUND else urls.absolute(config.base_url, output.path),
         og_type="article" if output.template in ARTICLE_TEMPLATES else "website",
-        image=image, image_url=urls.absolute(config.base_url, image), image_alt=alt, image_size=size, card=card, search=search,
+        image=image, image_url=urls.absolute(config.base_url, image), image_alt=alt,
+        image_size=size, card=card, search=search,
     )
 
 

@@ -7,14 +7,14 @@ is and the site name. Without that font the site shares one image: `og_image`, o
 theme's static/og-default.png.
 
 Reproducible: the font is a file inside the site, versioned with the content, and cards
-are drawn by Pillow (which carries its own FreeType and zlib), so the same content and the
-same Pillow version give the same bytes on any machine. A card is named by a hash of what
+are drawn by Pillow (whose wheels carry their own FreeType and zlib), so the same content
+and the same Pillow build give the same bytes on any machine. A card is named by a hash of what
 it shows: a corrected title gets a new address, which chat apps fetch afresh.
 
 Cheap: cards are only drawn for pages people share one by one (articles, documents, ledger
-items, meetings), plus one for the whole site; as 4-bit-per-region palette images they
-take a few milliseconds each, and they are kept in .gongshi-cache/cards/ so a rebuild
-draws only new titles.
+items, meetings), plus one for the whole site; as palette images (16 shades between each
+background and its text) they take a few milliseconds each, and they are kept in
+.gongshi-cache/cards/ so a rebuild draws only new titles.
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ def _face(path: Path) -> int:
 
 
 def share_images(config: SiteConfig, root: Path) -> ShareImages:
-    """Assumes `check` passed."""
+    """Assumes `check_files` found no problem."""
     font = _inside(root, config.og_card_font) if config.og_card_font else None
     digest = hashlib.sha256(font.read_bytes()).hexdigest() if font else ""
     if font:
@@ -238,6 +238,7 @@ class CardPainter:
                 last = last[:-1]
             lines = lines[: max_lines - 1] + [last + "…"]
         return lines
+
 
 def write_images(images: ShareImages, pages: list[PageMeta | None], root: Path,
                  staging: Staging) -> int:
