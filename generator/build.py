@@ -27,10 +27,13 @@ from .model import Content
 from .opendata import data_sets, render_data
 from .manifest import MANIFEST, manifest
 from .output import MARKER, Staging, check_target
+from .pagemeta import with_meta
 from .plan import Output, plan
 from .render import make_environment, render_output, theme_dirs
+from .search import build_index
+from .sharing import check_files, share_images, write_images
 from .site import Site, build_site
-from .sitemap import robots, sitemap
+from .sitemap import robots, sitemap, web_manifest
 from .validate import validate
 
 
@@ -91,6 +94,7 @@ def prepare(root: Path, problems: Problems | None = None, accept_removals: bool 
     if content is None:
         raise BuildFailed(problems)
     validate(content, root, problems)
+    check_files(content.config, root, problems)
     history = read_history(root)
     if not accept_removals:
         check_removals(history, content, problems)
@@ -143,7 +147,8 @@ def build(root: Path, out: Path, accept_removals: bool = False) -> BuildReport:
     env = make_environment(root, site.config.base_path)
     feeds = plan_feeds(site) + record_feeds(site)
     sets = data_sets(site)
-    outputs = plan(site, feeds, sets)
+    images = share_images(site.config, root)
+    outputs = with_meta(plan(site, feeds, sets), site, images)
     staging = Staging(out)
     try:
         _render_all(env, site, outputs, staging, problems)
@@ -156,6 +161,7 @@ def build(root: Path, out: Path, accept_removals: bool = False) -> BuildReport:
         staging.write(urls.OPML, opml(feeds, site))
         staging.write("sitemap.xml", sitemap(outputs, site.config.base_url, site.newest))
         staging.write("robots.txt", robots(site.config.base_url))
+        staging.write(urls.WEB_MANIFEST, web_manifest(env, site.config))
         for data in sets:
             table, document = render_data(data, site)
             staging.write(data.path + ".csv", table)
@@ -165,10 +171,14 @@ def build(root: Path, out: Path, accept_removals: bool = False) -> BuildReport:
         files = _copy_static(root, staging)
         for asset in site.assets:
             staging.copy(root / asset, urls.media(asset))
+        files += write_images(images, [o.meta for o in outputs], root, staging)
+        if site.config.search:  # last: it indexes the finished pages
+            files += build_index(staging.root, problems)
+            _raise_if(problems)
         staging.write(MANIFEST, manifest(staging.root, site.history, site.as_of.isoformat(), (MARKER,)))
         staging.publish()
     except BaseException:
         staging.discard()
         raise
-    files += len(outputs) + len(site.assets) + 3 * len(feeds) + 2 * len(sets) + len(site.bulletins) + 4
+    files += len(outputs) + len(site.assets) + 3 * len(feeds) + 2 * len(sets) + len(site.bulletins) + 5
     return BuildReport(len(outputs), files, time.perf_counter() - started, out.resolve(), problems.warnings)

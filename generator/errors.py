@@ -78,6 +78,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "W002": ("栏目“{name}”（{id}）已有 {days} 天没有新内容：最新一条是 {newest}，数据截至 {as_of}",
              "发布新内容；这个栏目本来就更新得少，可以在这一栏目里写 stale_days: 90 放宽期限（现在是 {limit} 天），"
              "写 0 不再提醒"),
+    # search and sharing
+    "E090": ("无法生成站内搜索：{reason}",
+             "安装扩展版 Pagefind：pip install 'pagefind[extended]'；暂时不要站内搜索的，"
+             "在 site_config.yml 里写 search: false"),
+    "E091": ("站内搜索索引生成失败（Pagefind {reason}）",
+             "重新安装：pip install --force-reinstall 'pagefind[extended]'；暂时不要站内搜索的，"
+             "在 site_config.yml 里写 search: false"),
+    "E092": ("{key} 指定的文件“{value}”{problem}",
+             "{hint}"),
 }
 WARNING_PREFIX = "W"
 

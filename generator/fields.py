@@ -135,6 +135,18 @@ class Integer(Kind):
         return {"type": ["integer", "string"], "minimum": 0, "pattern": r"^\s*[0-9]+\s*$"}
 
 
+class Boolean(Kind):
+    expected = "true（是）或 false（否）"
+
+    def convert(self, value: Any, key: str, where: Source, problems: Problems) -> Any:
+        if isinstance(value, bool):
+            return value
+        return self.wrong(value, key, where, problems)
+
+    def json_schema(self, defs: dict[str, Schema]) -> Schema:
+        return {"type": "boolean"}
+
+
 def parse_date(value: Any) -> dt.date | str:
     """A date from `2014-06-30`, `2014/6/30` or `2014年6月30日`; a reason string if not."""
     if isinstance(value, dt.datetime):

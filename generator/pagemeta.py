@@ -1,142 +1,163 @@
-"""What government websites carry on every page (《政府网站发展指引》): meta tags and footer facts.
+"""What each page tells search engines, chat apps and the search index about itself.
 
-Every page names the site (SiteName, SiteDomain, SiteIDCode) and its column (ColumnName,
-ColumnDescription, ColumnKeywords, ColumnType); an article page adds ArticleTitle, PubDate,
-ContentSource, Keywords and Author. The guideline's `Description` is the page's own
-`<meta name="description">`: meta names are case-insensitive and HTML allows only one.
-
-The footer shows 主办, 承办, the ICP filing (linked to the MIIT filing site), the public
-security filing (linked to its record on the MPS filing site), the 网站标识码 and, when
-configured, the 党政机关网站标识 image.
+One PageMeta per planned output, worked out here from what the page shows, so templates
+only print it: the description (the summary, else the first words of the text), the
+absolute canonical address under base_url, the Open Graph type and image, and, for the
+pages readers search (records, units, plain pages), the search record: type, unit,
+column and date, shown in the results and offered as filters.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import html
+import posixpath
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from . import urls
-from .bulletins import Bulletin, bulletin_name
-from .model import Article, Meeting, SiteConfig
+from .markdown import plain_text
 from .plan import Output
+from .render import cn_date
+from .sharing import CARD_SIZE, RASTER, Card, ShareImages
 from .site import Site
 
-ICP_URL = "https://beian.miit.gov.cn/"
-POLICE_URL = "https://beian.mps.gov.cn/#/query/webSearch?code={code}"
-DEFAULT_COLUMN_TYPE = "信息发布"
-
-# The site's own sections, for pages that are not in an editor's column:
-# section → (ColumnName, ColumnDescription, ColumnType).
-SECTIONS: dict[str, tuple[str, str, str]] = {
-    "home": ("首页", "", "首页"),
-    "rectification": ("整改落实", "各单位整改清单、整改进展和完成情况，按数据截至日期计算逾期和完成率。", "信息公开"),
-    "commitments": ("公开承诺", "各单位和领导干部的公开承诺事项及兑现情况。", "信息公开"),
-    "meetings": ("会议通报", "专题民主生活会、座谈会等会议通报和群众评议结果。", "信息公开"),
-    "units": ("参加单位", "参加教育实践活动的单位及其整改清单、承诺和会议。", "信息公开"),
-    "opinions": ("征求意见情况", "各单位征求意见的场次、人数和征集到的问题、建议。", "信息公开"),
-    "rules": ("建章立制", "活动中制定和修订的制度。", "信息公开"),
-    "changes": ("更正与变更记录", "已公开内容的每一次更正、时限和状态变更及撤销。", "信息公开"),
-    "bulletins": ("简报", "按期汇总本网站发布的内容和整改进展。", "信息发布"),
-    "feeds": ("订阅", "全站、栏目、单位和整改进展的 RSS/Atom 订阅源。", "互动服务"),
-    "data": ("开放数据", "整改清单、公开承诺、群众评议和文件目录的 CSV、JSON 下载。", "数据开放"),
+DESCRIPTION_CHARS = 120
+# The search record's type, by the template of the page; pages of other templates are lists
+# and overviews, which the index leaves out (their records are found on their own pages).
+SEARCH_TYPES = {
+    "article.html": "新闻", "document.html": "文件", "item.html": "整改事项",
+    "commitment.html": "承诺", "meeting.html": "会议", "unit.html": "单位", "page.html": "页面",
+}
+CARD_TEMPLATES = ("article.html", "document.html", "item.html", "meeting.html")
+ARTICLE_TEMPLATES = ("article.html", "document.html", "item.html", "meeting.html", "commitment.html")
+# Descriptions of pages that have no text of their own, by template.
+DESCRIPTIONS = {
+    "item.html": "{unit}整改事项：{problem}（{state}；整改时限：{deadline}）",
+    "ledger.html": "{unit}整改清单：共 {total} 项，已完成 {done} 项，整改中 {in_progress} 项，"
+                   "未启动 {not_started} 项，逾期 {overdue} 项。",
+    "unit.html": "{unit}（{kind}）在{site}公开的整改清单、公开承诺、会议通报和新闻。",
+    "commitment.html": "{who}的公开承诺，共 {count} 项：{first}",
+    "column.html": "{site}“{column}”栏目：{about}",
 }
 
 
 @dataclass(frozen=True)
-class ArticleFacts:
-    title: str
-    date: dt.date
-    source: str
-    keywords: tuple[str, ...]
-    author: str
-
-
-def site_domain(base_url: str) -> str:
-    """www.example.gov.cn from https://www.example.gov.cn/qzlx/."""
-    return base_url.split("://", 1)[-1].split("/", 1)[0]
-
-
-def _column(site: Site, output: Output) -> tuple[str, str, tuple[str, ...], str] | None:
-    """(name, description, keywords, type) of the column or section the page belongs to."""
-    column = site.config.column(output.section)
-    if column is not None:
-        return (column.name, column.description, column.keywords or (column.name,),
-                column.type or DEFAULT_COLUMN_TYPE)
-    if output.section.startswith("page:"):
-        page = output.context.get("record")
-        return (output.title, getattr(page, "summary", ""), (output.title,), "网站说明")
-    if output.section in SECTIONS:
-        name, description, kind = SECTIONS[output.section]
-        if output.section == "home":
-            return (name, site.config.description, (site.config.title,), kind)
-        return (name, description, (name,), kind)
-    return None
-
-
-def article_facts(site: Site, output: Output) -> ArticleFacts | None:
-    """The article tags of a page that shows one dated record: news, document, meeting, bulletin."""
-    context = output.context
-    record = context.get("record")
-    fallback = site.config.footer.host or site.config.organiser or site.config.title
-    if isinstance(record, Article):
-        unit = site.units.get(record.unit or "")
-        issuer = getattr(record, "issuer", "")
-        source = record.source or issuer or (unit.name if unit else fallback)
-        author = record.author or issuer or (unit.name if unit else fallback)
-        return ArticleFacts(record.title, record.date, source, record.tags, author)
-    meeting = context.get("meeting")
-    if isinstance(meeting, Meeting):
-        unit_name = site.units[meeting.unit].name
-        return ArticleFacts(meeting.title, meeting.date, unit_name, (meeting.kind, unit_name), unit_name)
-    b = context.get("bulletin")
-    if isinstance(b, Bulletin):
-        name = bulletin_name(site)
-        return ArticleFacts(f"{name}第{b.number}期（{b.period.label}）", b.period.end, fallback, (name,), fallback)
-    return None
-
-
-def page_meta(site: Site, output: Output) -> tuple[tuple[str, str], ...]:
-    """The guideline's meta tags of one page, as (name, content), empty values left out."""
-    config = site.config
-    tags = [("SiteName", config.title), ("SiteDomain", site_domain(config.base_url)),
-            ("SiteIDCode", config.footer.site_id_code)]
-    column = _column(site, output)
-    if column is not None:
-        name, description, keywords, kind = column
-        tags += [("ColumnName", name), ("ColumnDescription", description),
-                 ("ColumnKeywords", ",".join(keywords)), ("ColumnType", kind)]
-    article = article_facts(site, output)
-    if article is not None:
-        tags += [("ArticleTitle", article.title), ("PubDate", f"{article.date.isoformat()} 00:00"),
-                 ("ContentSource", article.source), ("Keywords", ",".join(article.keywords)),
-                 ("Author", article.author)]
-    return tuple((name, value) for name, value in tags if value)
+class SearchRecord:
+    type: str  # 新闻 / 文件 / 整改事项 / 承诺 / 会议 / 单位 / 页面
+    unit: str = ""  # the unit's name
+    column: str = ""  # the column's name (news and documents)
+    date: dt.date | None = None
 
 
 @dataclass(frozen=True)
-class FooterFacts:
-    host: str
-    undertaker: str
-    icp: str
-    icp_url: str
-    police_record: str
-    police_url: str  # "" when the record number cannot be found in the text
-    site_id_code: str
-    badge_image: str  # public path of the image, "" when not configured
-    badge_link: str | None
+class PageMeta:
+    description: str
+    canonical: str  # absolute URL; empty for the 404 page, which is served at any address
+    og_type: str  # article | website
+    image: str  # public path of the share image
+    image_url: str  # its absolute URL
+    image_alt: str
+    image_size: tuple[int, int] | None  # (width, height) when known
+    card: Card | None  # the card to draw at `image`, if it is one
+    search: SearchRecord | None  # None: not in the search index
 
 
-def police_url(record: str) -> str:
-    """The filing's page on the public security filing site, from 豫公网安备 41000002000001号."""
-    digits = re.search(r"\d{6,}", record)
-    return POLICE_URL.format(code=digits.group()) if digits else ""
+def shorten(text: str, limit: int = DESCRIPTION_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip("，、；： ") + "…"
 
 
-def footer_facts(config: SiteConfig) -> FooterFacts:
-    f = config.footer
-    return FooterFacts(
-        host=f.host or config.organiser, undertaker=f.undertaker, icp=f.icp, icp_url=ICP_URL,
-        police_record=f.police_record, police_url=police_url(f.police_record),
-        site_id_code=f.site_id_code, badge_image=urls.static(f.badge_image) if f.badge_image else "",
-        badge_link=f.badge_link)
+def _record(output: Output) -> Any:
+    c = output.context
+    return c.get("record") or c.get("meeting") or c.get("commitment") or c.get("state")
+
+
+def _description(site: Site, output: Output) -> str:
+    c, config = output.context, site.config
+    template = output.template
+    if template == "item.html":
+        state = c["state"]
+        return DESCRIPTIONS[template].format(unit=c["unit"].name, problem=state.item.problem,
+                                             state=state.label, deadline=cn_date(state.item.deadline))
+    if template == "ledger.html":
+        return DESCRIPTIONS[template].format(unit=c["unit"].name, **dataclasses.asdict(c["tally"]))
+    if template == "unit.html":
+        return DESCRIPTIONS[template].format(unit=c["unit"].name, kind=c["unit"].kind, site=config.title)
+    if template == "commitment.html":
+        commitment, unit = c["commitment"], c.get("unit")
+        who = commitment.by.name if unit is None or not isinstance(commitment.by, str) else unit.name
+        return DESCRIPTIONS[template].format(who=who, count=len(commitment.items),
+                                             first=commitment.items[0].text if commitment.items else "")
+    if template == "column.html":
+        column = c["column"]
+        return DESCRIPTIONS[template].format(site=config.title, column=column.name,
+                                             about=column.description or config.description)
+    record = _record(output)
+    if record is not None and "body" in c:
+        return getattr(record, "summary", "") or plain_text(c["body"]) or output.title
+    return config.description or config.title
+
+
+def _names(output: Output) -> tuple[str, str]:
+    """The names of the unit and of the column the page belongs to ('' when none)."""
+    unit, column = output.context.get("unit"), output.context.get("column")
+    return unit.name if unit else "", column.name if column else ""
+
+
+def _search(site: Site, output: Output) -> SearchRecord | None:
+    kind = SEARCH_TYPES.get(output.template)
+    record = _record(output)
+    if not site.config.search or kind is None \
+            or getattr(getattr(record, "item", record), "withdrawn", None):
+        return None
+    date = None
+    if record is not None:
+        date = getattr(record, "last_update", None) or getattr(record, "published", None) \
+            or getattr(record, "date", None)
+    return SearchRecord(kind, *_names(output), date)
+
+
+IMG_SRC = re.compile(r'<img\b[^>]*?\ssrc="([^"]+)"')
+
+
+def _own_image(output: Output) -> tuple[str, str] | None:
+    """The first raster image of an article, document or meeting: (public path, caption)."""
+    record = _record(output)
+    if output.template not in ("article.html", "document.html", "meeting.html") or record is None:
+        return None
+    found = [(urls.media(urls.content_file(record.origin.file, i.src)), i.caption)
+             for i in getattr(record, "images", ())]
+    # body images are linked relative to the page; the sanitiser always quotes attributes
+    found += [(posixpath.normpath(posixpath.join(output.path, html.unescape(src))), "")
+              for src in IMG_SRC.findall(output.context.get("body", "")) if "://" not in src]
+    return next(((path, caption) for path, caption in found if path.lower().endswith(RASTER)), None)
+
+
+def page_meta(site: Site, output: Output, images: ShareImages) -> PageMeta:
+    config = site.config
+    search = _search(site, output)
+    own = _own_image(output)
+    card, size = images.site_card, images.default_size
+    if own is not None:
+        image, alt, card, size = own[0], own[1] or output.title, None, None
+    elif images.font is not None and output.template in CARD_TEMPLATES:
+        kind = SEARCH_TYPES[output.template]
+        about = next((name for name in _names(output) if name), "")
+        card = Card(output.title, f"{kind} · {about}" if about else kind, config.title)
+        image, alt, size = images.card_path(card), output.title, CARD_SIZE
+    else:
+        image, alt = images.default, config.title
+    return PageMeta(
+        description=shorten(_description(site, output)),
+        canonical="" if output.path == urls.NOT_FOUND else urls.absolute(config.base_url, output.path),
+        og_type="article" if output.template in ARTICLE_TEMPLATES else "website",
+        image=image, image_url=urls.absolute(config.base_url, image), image_alt=alt,
+        image_size=size, card=card, search=search,
+    )
+
+
+def with_meta(outputs: list[Output], site: Site, images: ShareImages) -> list[Output]:
+    return [dataclasses.replace(o, meta=page_meta(site, o, images)) for o in outputs]

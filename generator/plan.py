@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import urls
 from .bulletins import bulletin_name
@@ -25,6 +25,9 @@ from .opendata import (
     DataSet,
 )
 from .site import Site
+
+if TYPE_CHECKING:
+    from .pagemeta import PageMeta
 
 PAGE_SIZE = 20
 Crumb = tuple[str, str]  # (title, path)
@@ -42,6 +45,7 @@ class Output:
     context: dict[str, Any] = field(default_factory=dict, compare=False)
     date: dt.date | None = None  # the content date, for the sitemap
     feeds: tuple[Crumb, ...] = ()  # (title, path) of the feeds this page offers
+    meta: PageMeta | None = field(default=None, compare=False)  # description, share image, search
 
     @property
     def file(self) -> str:
@@ -318,6 +322,10 @@ def data_output(sets: list[DataSet]) -> Output:
                   {"sets": sets, "docs": docs, "show_commit": True, "manifest": urls.MANIFEST})
 
 
+def search_output() -> Output:
+    return Output(urls.SEARCH, "search.html", "站内搜索", "search", (("站内搜索", ""),))
+
+
 def plan(site: Site, feeds: list[Feed], sets: list[DataSet]) -> list[Output]:
     """Every page of the site, in a stable order."""
     outputs = [home_output(site)]
@@ -325,4 +333,6 @@ def plan(site: Site, feeds: list[Feed], sets: list[DataSet]) -> list[Output]:
                   disclosure_outputs, page_outputs, changelog_outputs, bulletin_outputs):
         outputs.extend(stage(site))
     outputs += [subscribe_output(feeds), data_output(sets)]
+    if site.config.search:
+        outputs.append(search_output())
     return [dataclasses.replace(o, feeds=_feed_links(site, o)) for o in outputs]

@@ -13,7 +13,7 @@ from typing import Any
 import jinja2
 
 from . import urls
-from .pagemeta import footer_facts, page_meta
+from .govmeta import footer_facts, gov_meta
 from .plan import Output, navigation
 from .site import Site
 
@@ -89,6 +89,6 @@ def render_output(env: jinja2.Environment, site: Site, output: Output) -> str:
     template = env.get_template(output.template)
     context: dict[str, Any] = {"site": site, "config": site.config, "page": output,
                                "nav": navigation(site.config, output.section),
-                               "page_meta": page_meta(site, output), "footer_facts": footer_facts(site.config),
+                               "gov_meta": gov_meta(site, output), "footer_facts": footer_facts(site.config),
                                **output.context}
     return template.render(context)

@@ -22,6 +22,10 @@ FEEDS = "feeds/"
 CHANGES = "changes/"
 BULLETINS = "bulletins/"
 NOT_FOUND = "404.html"
+SEARCH = "search/"
+PAGEFIND = "pagefind/"  # the search index and its script, written by Pagefind
+WEB_MANIFEST = "site.webmanifest"
+SHARE_IMAGES = "og/"  # Open Graph images: share cards and the site's default image
 
 
 def article(record: Article) -> str:
@@ -108,6 +112,11 @@ def relative(target: str, current: str) -> str:
     if target == "" or target.endswith("/"):
         link = link.rstrip("/") + "/"
     return "./" if link == "./" else link.removeprefix("./")
+
+
+def absolute(base_url: str, path: str) -> str:
+    """The full URL of a public path: base_url may have a path, with or without its last '/'."""
+    return base_url.rstrip("/") + "/" + path
 
 
 def file_for(path: str) -> str:
