@@ -130,7 +130,7 @@ for _cls in (_Loader, _FastLoader):
     _cls.add_constructor("tag:yaml.org,2002:omap", _construct_sequence)  # type: ignore[arg-type]
     _cls.add_multi_constructor("", _refuse_tag)  # type: ignore[arg-type]
 
-_UNUSUAL = re.compile(r"[&*\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]")
+_UNUSUAL = re.compile(r"[&*\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
 def _parse_fast(text: str) -> Any:
