@@ -6,27 +6,30 @@ stops after a stage that found any, before anything is published.
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-
-from . import urls
+from . import parallel, urls
+from .cache import BuildCache, code_fingerprint
 from .compute import default_as_of
-from .errors import BuildFailed, Problems, Source, relpath
-from .feeds import opml, plan_feeds, render_feed
+from .errors import BuildFailed, Problems
+from .feeds import plan_feeds
 from .history import check_removals, read_history
+from .incremental import Known, Signatures, cached_template_inputs
+from .jobs import copy_jobs, other_jobs, page_jobs
+from .jobs import run as run_jobs
 from .load.site import load_site
+from .manifest import MANIFEST, manifest
 from .markdown import MarkdownRenderer
 from .model import Content
-from .opendata import data_sets, render_data
-from .manifest import MANIFEST, manifest
-from .output import MARKER, Staging, check_target
-from .plan import Output, plan
-from .render import make_environment, render_output, theme_dirs
+from .opendata import data_sets
+from .output import Staging, check_target
+from .plan import plan
+from .progress import Progress
+from .render import make_environment
 from .site import Site, build_site
-from .sitemap import robots, sitemap
 from .validate import validate
 
 
@@ -36,6 +39,12 @@ class BuildReport:
     files: int
     seconds: float
     out: Path
+    written: int = 0  # files new or changed in the output folder
+    removed: int = 0  # files deleted from it
+
+    @property
+    def unchanged(self) -> int:
+        return self.files - self.written
 
 
 def _raise_if(problems: Problems) -> None:
@@ -43,112 +52,142 @@ def _raise_if(problems: Problems) -> None:
         raise BuildFailed(problems)
 
 
-def render_bodies(content: Content, root: Path, problems: Problems) -> tuple[dict[tuple[str, str], str], set[str]]:
-    """Every Markdown body → safe HTML, keyed by (kind, id); plus the images they use."""
+def render_bodies(content: Content, root: Path, problems: Problems, cache: BuildCache | None = None,
+                  known: Known | None = None, progress: Progress | None = None,
+                  ) -> tuple[dict[tuple[str, str], str], set[str]]:
+    """Every Markdown body → safe HTML, keyed by (kind, id); plus the images they use.
+
+    A body whose file is unchanged (same fingerprint) comes from the cache, as long as the
+    images it uses are still there; the others are rendered in parallel.
+    """
+    cache, known, progress = cache or BuildCache.disabled(), known or {}, progress or Progress()
 
     def exists(path: str) -> bool:
         full = root / path
         return full.is_file() and root.resolve() in full.resolve().parents
 
-    renderer = MarkdownRenderer(exists)
-    html: dict[tuple[str, str], str] = {}
-    assets: set[str] = set()
     records = [(a.kind, a, urls.article(a)) for a in (*content.articles, *content.documents)]
     records += [("meeting", m, urls.meeting(m)) for m in content.meetings]
     records += [("page", p, urls.page(p)) for p in content.pages]
-    for kind, record, page in records:
+    keys = [known[id(r)][1] if id(r) in known else None for _, r, _ in records]
+    cached = cache.html([k for k in keys if k is not None])
+    results: dict[int, tuple[str, list[str], list[str]]] = {}
+    for n, key in enumerate(keys):
+        hit = cached.get(key) if key is not None else None
+        if hit is not None and all(exists(path) for path in hit[1]):
+            results[n] = (hit[0], hit[1], [])
+    todo = [n for n in range(len(records)) if n not in results]
+    renderer = MarkdownRenderer(exists)
+
+    def render(i: int) -> tuple[str, list[str], list[str]]:
+        kind, record, page = records[todo[i]]
         folder = record.origin.file.rsplit("/", 1)[0]
         result = renderer.render(record.body, folder,
                                  lambda path, page=page: urls.relative(urls.media(path), page))
-        for src in result.missing:
+        return result.html, result.assets, result.missing
+
+    progress.stage("转换正文", len(todo))
+    fresh = parallel.run(len(todo), render, progress.advance)
+    results.update(zip(todo, fresh, strict=True))
+    html: dict[tuple[str, str], str] = {}
+    assets: set[str] = set()
+    remember = {}
+    for n, (kind, record, _) in enumerate(records):
+        body, used, missing = results[n]
+        for src in missing:
             problems.add("E051", record.origin.at(record.body_line), src=src)
-        assets.update(result.assets)
-        html[(kind, record.id)] = result.html
+        if not missing and keys[n] is not None and keys[n] not in cached:
+            remember[keys[n]] = (body, used)
+        assets.update(used)
+        html[(kind, record.id)] = body
         assets.update(urls.content_file(record.origin.file, i.src) for i in getattr(record, "images", ()))
+    cache.remember_html(remember)
     return html, assets
 
 
-def prepare(root: Path, problems: Problems | None = None, accept_removals: bool = False) -> Site:
+def prepare(root: Path, problems: Problems | None = None, accept_removals: bool = False,
+            cache: BuildCache | None = None, known: Known | None = None,
+            progress: Progress | None = None) -> Site:
     """Load, validate and compute: everything but writing. Raises BuildFailed.
 
     `accept_removals`: let records that were published (committed) before disappear.
+    `cache` (default: none) saves parsing and Markdown work between builds; `known` is
+    filled with the fingerprint of every record read from a file.
     """
-    problems = problems or Problems()
-    content = load_site(root, problems)
+    problems, progress = problems or Problems(), progress or Progress()
+    known = {} if known is None else known
+    progress.stage("读取内容")
+    content = load_site(root, problems, cache, known)
     if content is None:
         raise BuildFailed(problems)
+    progress.stage("检查内容")
     validate(content, root, problems)
+    progress.stage("读取历史")
     history = read_history(root)
     if not accept_removals:
         check_removals(history, content, problems)
     _raise_if(problems)
-    html, assets = render_bodies(content, root, problems)
+    html, assets = render_bodies(content, root, problems, cache, known, progress)
     _raise_if(problems)
+    progress.stage("统计")
     site = build_site(content, html, default_as_of(content.config.as_of), history)
     site.assets = sorted(assets)
     return site
 
 
-def _render_all(env: jinja2.Environment, site: Site, outputs: list[Output], staging: Staging,
-                problems: Problems) -> None:
-    seen: set[tuple[str, str]] = set()
-    for output in outputs:
-        try:
-            staging.write(output.file, render_output(env, site, output))
-        except jinja2.TemplateError as exc:
-            name = getattr(exc, "name", None) or output.template
-            if (name, str(exc)) in seen:  # one report per template mistake, not per page
-                continue
-            seen.add((name, str(exc)))
-            problems.add("E062", Source(f"theme/templates/{name}", getattr(exc, "lineno", None)),
-                         problem=f"{exc}（生成 {output.path or '首页'} 时）", template=name)
+def build(root: Path, out: Path, accept_removals: bool = False, progress: Progress | None = None,
+          use_cache: bool = True) -> BuildReport:
+    """Build the site in `root` into `out`; on any problem raise BuildFailed, `out` untouched.
 
-
-def _copy_static(root: Path, staging: Staging) -> int:
-    copied: set[str] = set()
-    for theme in theme_dirs(root):  # the site's own theme first: its files win
-        static = theme / "static"
-        for path in sorted(static.rglob("*")) if static.is_dir() else []:
-            name = relpath(path, static)
-            if path.is_file() and name not in copied:
-                staging.copy(path, urls.static(name))
-                copied.add(name)
-    return len(copied)
-
-
-def build(root: Path, out: Path, accept_removals: bool = False) -> BuildReport:
-    """Build the site in `root` into `out`; on any problem raise BuildFailed, `out` untouched."""
+    With `use_cache` (the default) the build remembers its work in `.gongshi-cache/` and
+    renders and writes only what changed since the last build into `out`.
+    """
     started = time.perf_counter()
-    root = root.resolve()
+    root, out = root.resolve(), out.resolve()
+    progress = progress or Progress()
     problems = Problems()
     check_target(out, root, problems)
-    site = prepare(root, problems, accept_removals)
-    env = make_environment(root, site.config.base_path)
-    feeds = plan_feeds(site)
-    sets = data_sets(site)
-    outputs = plan(site, feeds, sets)
-    staging = Staging(out)
+    code = code_fingerprint()
+    cache = BuildCache(root, code) if use_cache and not problems else BuildCache.disabled()
+    collecting = gc.isenabled()
+    gc.disable()  # a build makes many objects and few cycles: collecting costs more than it frees
     try:
-        _render_all(env, site, outputs, staging, problems)
-        _raise_if(problems)
-        for feed in feeds:
-            rss, atom = render_feed(feed, site)
-            staging.write(feed.rss_path, rss)
-            staging.write(feed.atom_path, atom)
-        staging.write(urls.OPML, opml(feeds, site))
-        staging.write("sitemap.xml", sitemap(outputs, site.config.base_url, site.newest))
-        staging.write("robots.txt", robots(site.config.base_url))
-        for data in sets:
-            table, document = render_data(data, site)
-            staging.write(data.path + ".csv", table)
-            staging.write(data.path + ".json", document)
-        files = _copy_static(root, staging)
-        for asset in site.assets:
-            staging.copy(root / asset, urls.media(asset))
-        staging.write(MANIFEST, manifest(staging.root, site.history, site.as_of.isoformat(), (MARKER,)))
-        staging.publish()
-    except BaseException:
-        staging.discard()
-        raise
-    files += len(outputs) + len(site.assets) + 2 * len(feeds) + 2 * len(sets) + 4
-    return BuildReport(len(outputs), files, time.perf_counter() - started, out.resolve())
+        known: Known = {}
+        site = prepare(root, problems, accept_removals, cache, known, progress)
+        cache.save()
+        progress.stage("计划")
+        env = make_environment(root, site.config.base_path, cache.jinja_folder)
+        feeds = plan_feeds(site)
+        sets = data_sets(site)
+        outputs = plan(site, feeds, sets)
+        templates = cached_template_inputs(env, {o.template for o in outputs}, cache)
+        signatures = Signatures(code, site, known, templates)
+        progress.stage("查看输出")
+        staging = Staging(out, cache.outputs(out))
+        try:
+            work = page_jobs(env, site, outputs, signatures) + other_jobs(site, outputs, feeds, sets, signatures)
+            files, staged = run_jobs(work + copy_jobs(root, site), staging, problems, progress)
+            _raise_if(problems)
+            index = manifest({n: w.sha256 for n, w in files.items()}, site.history, site.as_of.isoformat())
+            files[MANIFEST], is_staged = staging.put(MANIFEST, index, b"")
+            if is_staged:
+                staged.add(MANIFEST)
+            # hook: a search index of the pages in `staged` would be brought up to date here
+            removed = set(staging.existing) - set(files)
+            progress.stage("发布")
+            placed = staging.publish(files, staged)
+        except BaseException:
+            staging.discard()
+            raise
+        progress.stage("保存缓存")
+        previous = staging.previous
+        cache.remember_outputs(out, {n: w for n, w in placed.items() if previous.get(n) != w},
+                               set(previous) - set(placed))
+        cache.save()
+    finally:
+        cache.close()
+        progress.finish()
+        if collecting:
+            gc.enable()
+    return BuildReport(len(outputs), len(files), time.perf_counter() - started, out,
+                       written=len(staged), removed=len(removed))
