@@ -16,8 +16,8 @@ from .cache import BuildCache, code_fingerprint
 from .compute import default_as_of
 from .errors import BuildFailed, Problems
 from .feeds import plan_feeds
-from .history import check_removals, read_history
-from .incremental import Known, Signatures, cached_template_inputs
+from .history import History, check_removals, read_history
+from .incremental import Known, Signatures, cached_template_inputs, inputs_digest
 from .jobs import copy_jobs, other_jobs, page_jobs
 from .jobs import run as run_jobs
 from .load.site import load_site
@@ -25,10 +25,10 @@ from .manifest import MANIFEST, manifest
 from .markdown import MarkdownRenderer
 from .model import Content
 from .opendata import data_sets
-from .output import Staging, check_target
+from .output import Staging, check_target, survey
 from .plan import plan
 from .progress import Progress
-from .render import make_environment
+from .render import make_environment, theme_dirs
 from .site import Site, build_site
 from .validate import validate
 
@@ -96,8 +96,12 @@ def render_bodies(content: Content, root: Path, problems: Problems, cache: Build
         body, used, missing = results[n]
         for src in missing:
             problems.add("E051", record.origin.at(record.body_line), src=src)
-        if not missing and keys[n] is not None and keys[n] not in cached:
-            remember[keys[n]] = (body, used)
+        key = keys[n]
+        if key is not None and not missing:
+            if key not in cached:
+                remember[key] = (body, used)
+            if body:  # the HTML is made from the record's file alone: known by its fingerprint
+                known[id(body)] = (body, key + b"html")
         assets.update(used)
         html[(kind, record.id)] = body
         assets.update(urls.content_file(record.origin.file, i.src) for i in getattr(record, "images", ()))
@@ -107,12 +111,13 @@ def render_bodies(content: Content, root: Path, problems: Problems, cache: Build
 
 def prepare(root: Path, problems: Problems | None = None, accept_removals: bool = False,
             cache: BuildCache | None = None, known: Known | None = None,
-            progress: Progress | None = None) -> Site:
+            progress: Progress | None = None, history: History | None = None) -> Site:
     """Load, validate and compute: everything but writing. Raises BuildFailed.
 
     `accept_removals`: let records that were published (committed) before disappear.
     `cache` (default: none) saves parsing and Markdown work between builds; `known` is
-    filled with the fingerprint of every record read from a file.
+    filled with the fingerprint of every record read from a file. `history`: the content's
+    git history, if it was read already.
     """
     problems, progress = problems or Problems(), progress or Progress()
     known = {} if known is None else known
@@ -122,8 +127,7 @@ def prepare(root: Path, problems: Problems | None = None, accept_removals: bool 
         raise BuildFailed(problems)
     progress.stage("检查内容")
     validate(content, root, problems)
-    progress.stage("读取历史")
-    history = read_history(root)
+    history = history or read_history(root)
     if not accept_removals:
         check_removals(history, content, problems)
     _raise_if(problems)
@@ -139,8 +143,9 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
           use_cache: bool = True) -> BuildReport:
     """Build the site in `root` into `out`; on any problem raise BuildFailed, `out` untouched.
 
-    With `use_cache` (the default) the build remembers its work in `.gongshi-cache/` and
-    renders and writes only what changed since the last build into `out`.
+    With `use_cache` (the default) the build remembers its work in `.gongshi-cache/`: when
+    nothing it reads changed since the last build into `out` it stops at once, and
+    otherwise it renders and writes only what changed.
     """
     started = time.perf_counter()
     root, out = root.resolve(), out.resolve()
@@ -152,42 +157,55 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
     collecting = gc.isenabled()
     gc.disable()  # a build makes many objects and few cycles: collecting costs more than it frees
     try:
-        known: Known = {}
-        site = prepare(root, problems, accept_removals, cache, known, progress)
-        cache.save()
-        progress.stage("计划")
-        env = make_environment(root, site.config.base_path, cache.jinja_folder)
-        feeds = plan_feeds(site)
-        sets = data_sets(site)
-        outputs = plan(site, feeds, sets)
-        templates = cached_template_inputs(env, {o.template for o in outputs}, cache)
-        signatures = Signatures(code, site, known, templates)
-        progress.stage("查看输出")
-        staging = Staging(out, cache.outputs(out))
-        try:
-            work = page_jobs(env, site, outputs, signatures) + other_jobs(site, outputs, feeds, sets, signatures)
-            files, staged = run_jobs(work + copy_jobs(root, site), staging, problems, progress)
-            _raise_if(problems)
-            index = manifest({n: w.sha256 for n, w in files.items()}, site.history, site.as_of.isoformat())
-            files[MANIFEST], is_staged = staging.put(MANIFEST, index, b"")
-            if is_staged:
-                staged.add(MANIFEST)
-            # hook: a search index of the pages in `staged` would be brought up to date here
-            removed = set(staging.existing) - set(files)
-            progress.stage("发布")
-            placed = staging.publish(files, staged)
-        except BaseException:
-            staging.discard()
-            raise
-        progress.stage("保存缓存")
-        previous = staging.previous
-        cache.remember_outputs(out, {n: w for n, w in placed.items() if previous.get(n) != w},
-                               set(previous) - set(placed))
-        cache.save()
+        history = read_history(root)
+        inputs = inputs_digest(root, theme_dirs(root), (code, history, accept_removals, default_as_of(None)))
+        existing = survey(out)
+        done = cache.memo(f"inputs:{out}")
+        previous = cache.outputs(out)
+        if done and done[0] == inputs and existing == {n: (w.size, w.mtime_ns) for n, w in previous.items()}:
+            report = BuildReport(done[1], len(previous), 0.0, out)  # nothing changed: nothing to do
+        else:
+            site = prepare(root, problems, accept_removals, cache, known := {}, progress, history)
+            cache.save()
+            report = _write(root, out, site, Staging(out, previous, existing), cache, known, code,
+                            problems, progress)
+            cache.remember(f"inputs:{out}", (inputs, report.pages))
+            cache.save()
     finally:
         cache.close()
         progress.finish()
         if collecting:
             gc.enable()
-    return BuildReport(len(outputs), len(files), time.perf_counter() - started, out,
-                       written=len(staged), removed=len(removed))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _write(root: Path, out: Path, site: Site, staging: Staging, cache: BuildCache, known: Known,
+           code: str, problems: Problems, progress: Progress) -> BuildReport:
+    """Plan, render what changed, publish; remember what each output file was made from."""
+    progress.stage("计划")
+    env = make_environment(root, site.config.base_path, cache.jinja_folder)
+    feeds = plan_feeds(site)
+    sets = data_sets(site)
+    outputs = plan(site, feeds, sets)
+    templates = cached_template_inputs(env, {o.template for o in outputs}, cache)
+    signatures = Signatures(code, site, known, templates)
+    try:
+        work = page_jobs(env, site, outputs, signatures) + other_jobs(site, outputs, feeds, sets, signatures)
+        files, staged = run_jobs(work + copy_jobs(root, site), staging, problems, progress)
+        _raise_if(problems)
+        index = manifest({n: w.sha256 for n, w in files.items()}, site.history, site.as_of.isoformat())
+        files[MANIFEST], is_staged = staging.put(MANIFEST, index, b"")
+        if is_staged:
+            staged.add(MANIFEST)
+        # hook: a search index of the pages in `staged` would be brought up to date here
+        progress.stage("发布")
+        placed = staging.publish(files, staged)
+    except BaseException:
+        staging.discard()
+        raise
+    previous = staging.previous
+    cache.remember_outputs(out, {n: w for n, w in placed.items() if previous.get(n) != w},
+                           set(previous) - set(placed))
+    removed = len(set(staging.existing) - set(files))
+    return BuildReport(len(outputs), len(files), 0.0, out, written=len(staged), removed=removed)

@@ -160,8 +160,8 @@ class BuildCache:
         except Exception:  # not what this code wrote: parse the file again
             return None
 
-    def remember_parsed(self, path: str, size: int, mtime_ns: int, parsed: Parsed) -> None:
-        blob = pickle.dumps(parsed.records, protocol=pickle.HIGHEST_PROTOCOL)
+    def remember_parsed(self, path: str, size: int, mtime_ns: int, parsed: Parsed, blob: bytes) -> None:
+        """`blob`: the records pickled."""
         self._write("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)",
                     [(path, size, mtime_ns, parsed.digest, blob)])
 

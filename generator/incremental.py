@@ -23,10 +23,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import os
 import pickle
 import types
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -62,30 +64,18 @@ class _Pickler(pickle.Pickler):
         return NotImplemented
 
 
-@dataclass(frozen=True)
-class Ref:
-    """A value in a signature that is known by its fingerprint."""
-
-    digest: Digest
-
-
 class Fingerprints:
     """Fingerprints of values, remembering those of records and shared values by identity."""
 
     def __init__(self, known: Known | None = None):
         self.known: Known = dict(known or {})
-        self._buffer = io.BytesIO()
-        self._pickler = _Pickler(self._buffer, self.known)
 
     def of(self, value: Any) -> Digest:
         hit = self.known.get(id(value))
         if hit is not None and hit[0] is value:
             return hit[1]
-        buffer = self._buffer
-        buffer.seek(0)
-        buffer.truncate()
-        self._pickler.clear_memo()
-        self._pickler.dump(value)
+        buffer = io.BytesIO()
+        _Pickler(buffer, self.known).dump(value)  # a new pickler: clearing a used one's memo costs more
         return _digest(buffer.getbuffer())
 
     def remember(self, value: Any) -> Digest:
@@ -164,6 +154,39 @@ def template_inputs(env: jinja2.Environment, names: Iterable[str]) -> dict[str, 
     return result
 
 
+def inputs_digest(root: Path, themes: list[Path], extra: tuple[Any, ...]) -> Digest:
+    """A digest of everything a build of `root` reads: the path, size and modification time
+    of every file of its configuration, content and themes (linked folders followed once),
+    and `extra` (the code, the git history, the date…). Equal digests: nothing changed."""
+    digest = hashlib.blake2b(digest_size=16)
+    seen: set[str] = set()
+    folders = [str(p) for p in (root / "site_config.yml", root / "content", *themes)]
+    while folders:
+        top = folders.pop(0)
+        try:
+            entries = sorted(os.scandir(top), key=lambda e: e.name)
+        except NotADirectoryError:
+            entries = []
+            stat = os.stat(top)
+            digest.update(f"{top}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        except OSError:
+            entries = []
+        for entry in entries:
+            try:
+                if entry.is_dir():
+                    real = os.path.realpath(entry.path)
+                    if real not in seen:
+                        seen.add(real)
+                        folders.append(entry.path)
+                    continue
+                stat = entry.stat()
+                digest.update(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            except OSError:  # a broken link
+                digest.update(f"{entry.path}\0missing\n".encode())
+    digest.update(Fingerprints().of(extra))
+    return digest.digest()
+
+
 def cached_template_inputs(env: jinja2.Environment, names: Iterable[str], cache: Any) -> dict[str, TemplateInputs]:
     """`template_inputs`, remembered in the build cache while the theme stays the same."""
     names = sorted(names)
@@ -192,9 +215,17 @@ class Signatures:
         self._site_parts: dict[tuple[str, ...] | None, Digest] = {}
 
     def value(self, value: Any) -> Any:
-        """`value`, or a Ref to it when it is a part of the site many outputs share."""
+        """`value` for a signature: a known value (a record, the HTML of a body, a part of
+        the site many outputs share) becomes its fingerprint, and so do known values in a
+        list or tuple; the pickle of the rest is then short and quick."""
+        hit = self.fp.known.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        kind = type(value)
+        if kind is list or kind is tuple:
+            return kind(self.value(v) for v in value)
         if id(value) in self.shared and getattr(self.site, self.shared[id(value)]) is value:
-            return Ref(self.fp.remember(value))
+            return self.fp.remember(value)
         return value
 
     def site_part(self, attrs: tuple[str, ...] | None) -> Digest:

@@ -89,11 +89,15 @@ def _stat_signature(path: Path) -> bytes:
     return hashlib.blake2b(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}".encode(), digest_size=16).digest()
 
 
-def _do(job: Job, staging: Staging) -> Done:
-    signature = job.signature()
+def _kept(job: Job, signature: bytes, staging: Staging) -> Done | None:
+    """The job's files as the last build left them, if they need not be made again."""
     previous = [staging.unchanged(name, signature) for name in job.files]
-    if all(p is not None for p in previous):
-        return Done(tuple((name, p, False) for name, p in zip(job.files, previous, strict=True)))  # type: ignore[misc]
+    if any(p is None for p in previous):
+        return None
+    return Done(tuple((name, p, False) for name, p in zip(job.files, previous, strict=True)))  # type: ignore[misc]
+
+
+def _make(job: Job, signature: bytes, staging: Staging) -> Done:
     try:
         made = job.make()
     except jinja2.TemplateError as exc:
@@ -103,15 +107,44 @@ def _do(job: Job, staging: Staging) -> Done:
                       for name, data in zip(job.files, made, strict=True)))
 
 
+def _do(job: Job, staging: Staging) -> Done:
+    signature = job.signature()
+    return _kept(job, signature, staging) or _make(job, signature, staging)
+
+
 def run(jobs: list[Job], staging: Staging, problems: Problems, progress: Progress) -> tuple[dict[str, Written], set[str]]:
     """Do every job; returns every output file's record, and the names of those staged.
+
+    After an earlier build, the signatures are worked out here first and only the jobs
+    whose inputs changed go to the worker processes (a worker touching the whole site
+    just to find it unchanged costs more than it saves). Without one, every job is made,
+    and the workers work out the signatures too.
 
     A template mistake is reported once (E062), not once per page that uses the template.
     """
     latest = {name: n for n, job in enumerate(jobs) for name in job.files}  # a file made twice: the last wins
     jobs = [job for n, job in enumerate(jobs) if all(latest[name] == n for name in job.files)]
-    progress.stage("生成页面", len(jobs))
-    results = parallel.run(len(jobs), lambda i: _do(jobs[i], staging), progress.advance)
+    results: list[Done] = []
+    if staging.previous:
+        progress.stage("比较输入", len(jobs))
+        todo: list[tuple[Job, bytes]] = []
+        for job in jobs:
+            signature = job.signature()
+            kept = _kept(job, signature, staging)
+            if kept is None:
+                todo.append((job, signature))
+            else:
+                results.append(kept)
+            progress.advance()
+        progress.stage("生成页面", len(todo))
+        results += parallel.run(len(todo), lambda i: _make(*todo[i], staging), progress.advance)
+    else:
+        progress.stage("生成页面", len(jobs))
+        results = parallel.run(len(jobs), lambda i: _do(jobs[i], staging), progress.advance)
+    return _collect(results, problems)
+
+
+def _collect(results: list[Done], problems: Problems) -> tuple[dict[str, Written], set[str]]:
     files: dict[str, Written] = {}
     staged: set[str] = set()
     seen: set[tuple[str, str]] = set()

@@ -62,11 +62,12 @@ class Staging:
     recorded; any other file of the output folder is compared byte for byte.
     """
 
-    def __init__(self, out: Path, previous: dict[str, Written] | None = None):
+    def __init__(self, out: Path, previous: dict[str, Written] | None = None,
+                 existing: dict[str, tuple[int, int]] | None = None):
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self.previous = previous or {}
-        self.existing = survey(self.out)  # what the output folder holds now
+        self.existing = survey(self.out) if existing is None else existing  # what the folder holds now
         self.root = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-", dir=self.out.parent))
 
     def unchanged(self, name: str, signature: bytes) -> Written | None:

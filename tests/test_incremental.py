@@ -7,16 +7,20 @@ unit's name, a template, the configuration; and deleting the cache only costs ti
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from conftest import write
 from generator import parallel
 from generator.build import build
+from generator.incremental import template_inputs
 from generator.render import default_theme
 
 NEWS = "content/news/2014-06-01-second.md"
@@ -189,3 +193,70 @@ def test_a_build_renders_in_several_processes(small_site: Path, tmp_path: Path,
     out = tmp_path / "out"
     report = build(small_site, out, use_cache=False)
     assert report.pages > 20 and (out / "index.html").is_file()
+
+
+def test_a_new_commit_rebuilds_what_shows_the_history(small_site: Path, tmp_path: Path) -> None:
+    def git(*args: str) -> None:
+        env = {**os.environ, "GIT_AUTHOR_NAME": "编辑", "GIT_AUTHOR_EMAIL": "e@example.gov.cn",
+               "GIT_COMMITTER_NAME": "编辑", "GIT_COMMITTER_EMAIL": "e@example.gov.cn",
+               "GIT_AUTHOR_DATE": "2014-07-01T10:00:00+08:00", "GIT_COMMITTER_DATE": "2014-07-01T10:00:00+08:00"}
+        subprocess.run(["git", "-C", str(small_site), *args], check=True, env=env, capture_output=True)
+
+    git("init", "-q")
+    git("add", "content", "site_config.yml")
+    git("commit", "-qm", "初始内容")
+    out = tmp_path / "out"
+    build(small_site, out)
+    replace(small_site, LEDGER, "deadline: 2014-07-10", "deadline: 2014-07-31")
+    build(small_site, out)  # uncommitted: the manifest says so
+    git("commit", "-qam", "r02 延期")
+    build(small_site, out)
+    clean = tmp_path / "clean"
+    build(small_site, clean, use_cache=False)
+    assert tree(out) == tree(clean)
+    assert "2014-07-31" in (out / "rectification/edu/r02/index.html").read_text(encoding="utf-8")
+
+
+def test_the_date_of_the_build_counts_when_the_site_gives_none(small_site: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    replace(small_site, "site_config.yml", "as_of: 2014-07-15\n", "")
+    out = tmp_path / "out"
+    for day in (15, 16):
+        moment = dt.datetime(2014, 7, day, 12, tzinfo=dt.UTC)
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(moment.timestamp())))
+        build(small_site, out)
+        clean = tmp_path / f"clean-{day}"
+        build(small_site, clean, use_cache=False)
+        assert tree(out) == tree(clean)
+        assert f"2014年7月{day}日" in (out / "index.html").read_text(encoding="utf-8")
+
+
+# ---- which templates and parts of the site a page depends on ------------------------------
+
+
+def environment(templates: dict[str, str]) -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.DictLoader(templates))
+
+
+def test_a_template_depends_on_what_it_extends_includes_and_imports() -> None:
+    templates = {"base.html": "{{ site.as_of }}{% block main %}{% endblock %}",
+                 "macros.html": "{% macro m() %}{{ site.pages|length }}{% endmacro %}",
+                 "page.html": '{% extends "base.html" %}{% from "macros.html" import m with context %}'
+                              '{% block main %}{% include "part.html" %}{{ m() }}{% endblock %}',
+                 "part.html": "{{ site['units'] }}",
+                 "other.html": "{{ page.title }}"}
+    inputs = template_inputs(environment(templates), ["page.html", "other.html"])
+    assert inputs["page.html"].site == ("as_of", "pages", "units")
+    assert inputs["other.html"].site == ()
+    templates["part.html"] += " "
+    changed = template_inputs(environment(templates), ["page.html", "other.html"])
+    assert changed["page.html"].digest != inputs["page.html"].digest
+    assert changed["other.html"].digest == inputs["other.html"].digest
+
+
+@pytest.mark.parametrize("source", ["{% for x in site.columns %}{{ x }}{% endfor %}{{ f(site) }}",
+                                    "{% set s = site %}{{ s.as_of }}",
+                                    "{% include page.template %}"])
+def test_a_template_that_uses_the_site_freely_depends_on_all_of_it(source: str) -> None:
+    inputs = template_inputs(environment({"t.html": source, "x.html": ""}), ["t.html"])
+    assert inputs["t.html"].site is None

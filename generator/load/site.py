@@ -19,12 +19,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import pickle
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .. import parallel
 from ..cache import BuildCache, Parsed
-from ..errors import Problems, Source, relpath
+from ..errors import Problems, Source, SourceError, relpath
 from ..fields import Slug, build_record
 from ..model import (
     Article,
@@ -134,23 +136,50 @@ class SiteFiles:
         return FAILED if data is None and len(self.problems.errors) > before else data
 
     def records(self, path: Path, parse: Callable[[Path], list[T]]) -> list[T]:
-        """The records of one file: remembered if the file is unchanged, else `parse(path)`,
-        remembered for next time when it had no problems."""
-        name = self.name(path)
-        self.present.add(name)
+        return self.records_of([path], parse)[0]
+
+    def records_of(self, paths: list[Path], parse: Callable[[Path], list[T]]) -> list[list[T]]:
+        """The records of each file: remembered if the file is unchanged since it was parsed
+        without problems, else `parse(path)` (in worker processes when there are many files),
+        then remembered."""
+        found: list[list[T]] = [[] for _ in paths]
+        todo: list[tuple[int, str, os.stat_result]] = []
+        for n, path in enumerate(paths):
+            name = self.name(path)
+            self.present.add(name)
+            try:
+                stat = path.stat()
+            except OSError:
+                found[n] = parse(path)  # which reports why it cannot be read
+                continue
+            parsed = self.cache.parsed(name, stat.st_size, stat.st_mtime_ns)
+            if parsed is None:
+                todo.append((n, name, stat))
+            else:
+                found[n] = self._known(name, parsed)
+        results = parallel.run(len(todo), lambda i: self._parse(paths[todo[i][0]], parse))
+        for (n, name, stat), (digest, blob, errors) in zip(todo, results, strict=True):
+            self.problems.errors.extend(errors)
+            parsed = Parsed(digest or b"", pickle.loads(blob))
+            if digest is None:
+                found[n] = parsed.records
+                continue
+            if not errors:
+                self.cache.remember_parsed(name, stat.st_size, stat.st_mtime_ns, parsed, blob)
+            found[n] = self._known(name, parsed)
+        return found
+
+    def _parse(self, path: Path, parse: Callable[[Path], list[T]]) -> tuple[bytes | None, bytes, list[SourceError]]:
+        """(digest of the file, its records pickled, its problems): what travels back from
+        a worker process."""
+        saved, self.problems, self._digest = self.problems, Problems(), None
         try:
-            stat = path.stat()
-        except OSError:
-            return parse(path)  # which reports why it cannot be read
-        parsed = self.cache.parsed(name, stat.st_size, stat.st_mtime_ns)
-        if parsed is None:
-            before, self._digest = len(self.problems.errors), None
             records = parse(path)
-            if self._digest is None:
-                return records
-            parsed = Parsed(self._digest, records)
-            if len(self.problems.errors) == before:
-                self.cache.remember_parsed(name, stat.st_size, stat.st_mtime_ns, parsed)
+            return self._digest, pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL), self.problems.errors
+        finally:
+            self.problems = saved
+
+    def _known(self, name: str, parsed: Parsed) -> list[Any]:
         for number, record in enumerate(parsed.records):
             self._fingerprint(record, parsed.digest + f"{name}:{number}".encode())
         return parsed.records
@@ -222,10 +251,9 @@ def _default_id(record: T, path: Path, files: SiteFiles) -> T | None:
 def _each(files: SiteFiles, folder: str, suffixes: tuple[str, ...],
           parse: Callable[[Path], T | None]) -> list[T]:
     """The records of every file in a folder, one record (at most) per file."""
-    records: list[T] = []
-    for path in files.walk(folder, suffixes):
-        records.extend(files.records(path, lambda p: [r] if (r := parse(p)) is not None else []))
-    return records
+    paths = list(files.walk(folder, suffixes))
+    found = files.records_of(paths, lambda p: [r] if (r := parse(p)) is not None else [])
+    return [record for records in found for record in records]
 
 
 def _load_markdown(files: SiteFiles, folder: str, cls: Callable[..., T]) -> list[T]:
