@@ -120,9 +120,11 @@ def prepare(root: Path, problems: Problems | None = None, accept_removals: bool 
     git history, if it was read already.
     """
     problems, progress = problems or Problems(), progress or Progress()
+    cache = cache or BuildCache.disabled()
     known = {} if known is None else known
     progress.stage("读取内容")
     content = load_site(root, problems, cache, known)
+    cache.save()  # the records of new files, pickled, need not wait in memory
     if content is None:
         raise BuildFailed(problems)
     progress.stage("检查内容")

@@ -23,7 +23,7 @@ import os
 import pickle
 import sqlite3
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,
                                     digest BLOB, records BLOB);
-CREATE TABLE IF NOT EXISTS html (key BLOB PRIMARY KEY, html TEXT, assets BLOB);
+CREATE TABLE IF NOT EXISTS html (key BLOB PRIMARY KEY, html BLOB, assets BLOB);
 CREATE TABLE IF NOT EXISTS outputs (folder TEXT, file TEXT, signature BLOB, size INTEGER,
                                     mtime INTEGER, sha256 TEXT, PRIMARY KEY (folder, file));
 CREATE TABLE IF NOT EXISTS memo (key TEXT PRIMARY KEY, value BLOB);
@@ -89,8 +89,8 @@ class BuildCache:
     def __init__(self, site_dir: Path | None, code: str = ""):
         self.folder = site_dir / CACHE_DIR if site_dir is not None else None
         self.db: sqlite3.Connection | None = None
-        self.pending: list[tuple[str, list[tuple[Any, ...]]]] = []
-        self._sources: dict[str, tuple[int, int, bytes, bytes]] | None = None
+        self.pending: list[tuple[str, Iterable[tuple[Any, ...]]]] = []
+        self._sources: dict[str, tuple[int, int]] | None = None  # path → (size, mtime) remembered
         if self.folder is not None:
             try:
                 self.db = self._open(self.folder / DATABASE, code or code_fingerprint())
@@ -142,23 +142,34 @@ class BuildCache:
             self.close()
             return []
 
-    def _write(self, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    def _write(self, sql: str, rows: Iterable[tuple[Any, ...]], lazily: bool = False) -> None:
+        """Queue a write for `save`; `lazily`: the rows are made only then (from data that
+        does not change meanwhile)."""
         if self.db is not None:
-            self.pending.append((sql, list(rows)))
+            self.pending.append((sql, rows if lazily else list(rows)))
 
     # ---- parsed source files ----------------------------------------------------------
 
-    def parsed(self, path: str, size: int, mtime_ns: int) -> Parsed | None:
+    def unchanged(self, path: str, size: int, mtime_ns: int) -> bool:
+        """Whether the file is as when its records were remembered."""
         if self._sources is None:
-            self._sources = {p: (s, m, d, r) for p, s, m, d, r in
-                             self._read("SELECT path, size, mtime, digest, records FROM sources")}
-        row = self._sources.get(path)
-        if row is None or row[:2] != (size, mtime_ns):
-            return None
-        try:
-            return Parsed(row[2], pickle.loads(row[3]))
-        except Exception:  # not what this code wrote: parse the file again
-            return None
+            self._sources = {p: (s, m) for p, s, m in self._read("SELECT path, size, mtime FROM sources")}
+        return self._sources.get(path) == (size, mtime_ns)
+
+    def parsed(self, paths: list[str]) -> Iterator[Parsed | None]:
+        """The remembered records of each file (None where they cannot be read), a few
+        hundred files at a time: the records of a whole site need not be in memory twice."""
+        for start in range(0, len(paths), 500):
+            chunk = tuple(paths[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = {p: (d, r) for p, d, r in
+                    self._read(f"SELECT path, digest, records FROM sources WHERE path IN ({marks})", chunk)}
+            for path in chunk:
+                try:
+                    digest, blob = rows[path]
+                    yield Parsed(digest, pickle.loads(blob))
+                except Exception:  # gone meanwhile, or not what this code wrote: parse it again
+                    yield None
 
     def remember_parsed(self, path: str, size: int, mtime_ns: int, parsed: Parsed, blob: bytes) -> None:
         """`blob`: the records pickled."""
@@ -179,12 +190,15 @@ class BuildCache:
             marks = ",".join("?" * len(chunk))
             for key, html, assets in self._read(f"SELECT key, html, assets FROM html WHERE key IN ({marks})",
                                                 chunk):
-                found[key] = (html, pickle.loads(assets))
+                found[key] = (html.decode("utf-8"), pickle.loads(assets))
         return found
 
     def remember_html(self, entries: dict[bytes, tuple[str, list[str]]]) -> None:
+        """The HTML goes in as UTF-8 bytes, encoded only while it is written: handing the
+        text itself to SQLite would leave a UTF-8 copy of it attached to every string."""
         self._write("INSERT OR REPLACE INTO html VALUES (?, ?, ?)",
-                    ((key, html, pickle.dumps(assets)) for key, (html, assets) in entries.items()))
+                    ((key, html.encode("utf-8"), pickle.dumps(assets)) for key, (html, assets) in entries.items()),
+                    lazily=True)
 
     # ---- output folders --------------------------------------------------------------
 

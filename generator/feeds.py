@@ -26,6 +26,7 @@ from .model import Article, Meeting
 from .site import Site
 
 _ATTR_URL = re.compile(r'\b(href|src)="([^"]*)"')
+_PLAIN_PATH = re.compile(r"(?:[\w\-]+/)*[\w\-]*(?:\.[\w]+)?")  # news/x/, feeds/all.xml
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,11 @@ class Absolute:
 
     def __init__(self, base_url: str):
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self.plain = not any(c in self.base_url for c in "?#")
 
     def page(self, path: str) -> str:
+        if self.plain and _PLAIN_PATH.fullmatch(path):  # a site path: no need for urljoin's work
+            return self.base_url + path
         return urljoin(self.base_url, path)
 
     def html(self, text: str, page_url: str) -> str:

@@ -218,12 +218,17 @@ class Signatures:
         """`value` for a signature: a known value (a record, the HTML of a body, a part of
         the site many outputs share) becomes its fingerprint, and so do known values in a
         list or tuple; the pickle of the rest is then short and quick."""
-        hit = self.fp.known.get(id(value))
+        known = self.fp.known
+        hit = known.get(id(value))
         if hit is not None and hit[0] is value:
             return hit[1]
         kind = type(value)
         if kind is list or kind is tuple:
-            return kind(self.value(v) for v in value)
+            items = []
+            for item in value:
+                hit = known.get(id(item))
+                items.append(hit[1] if hit is not None and hit[0] is item else item)
+            return items
         if id(value) in self.shared and getattr(self.site, self.shared[id(value)]) is value:
             return self.fp.remember(value)
         return value

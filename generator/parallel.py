@@ -14,6 +14,7 @@ rebuilds here, one call after the other; its first build forks as usual).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -60,8 +61,9 @@ def run(count: int, work: Callable[[int], R], progress: Callable[[int], None] = 
     size = max(1, min(200, count // (processes * 8)))
     chunks = [(start, min(start + size, count)) for start in range(0, count, size)]
     _work = work
+    gc.freeze()  # what exists now is never collected in the workers: their pages stay shared
     try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
+        with multiprocessing.get_context("fork").Pool(processes, initializer=gc.enable) as pool:
             results = []
             for part in pool.imap(_chunk, chunks):
                 results.extend(part)
@@ -69,3 +71,4 @@ def run(count: int, work: Callable[[int], R], progress: Callable[[int], None] = 
             return results
     finally:
         _work = None
+        gc.unfreeze()

@@ -144,6 +144,7 @@ class Related:
         self.tags = [frozenset(r.tags) for r in self.ranked]
         self.by_unit: dict[str, list[int]] = {}
         self.sharing: dict[tuple[str, ...], list[int]] = {}  # tags → ranks carrying all of them
+        self.found: dict[frozenset[str], tuple[list[int], Iterator[int]]] = {}  # tags → best ranks so far
         for rank, record in enumerate(self.ranked):
             for tag in self.tags[rank]:
                 self.sharing.setdefault((tag,), []).append(rank)
@@ -156,24 +157,37 @@ class Related:
             self.sharing[tags] = sorted(found)
         return self.sharing[tags]
 
+    def _sharing(self, wanted: frozenset[str]) -> Iterator[int]:
+        """The ranks sharing at least one of `wanted`: those sharing the most first."""
+        for shared in range(len(wanted), 0, -1):
+            lists = [self._carrying(s) for s in itertools.combinations(sorted(wanted), shared)]
+            previous = -1
+            for rank in heapq.merge(*lists):
+                if rank != previous and len(wanted & self.tags[rank]) == shared:
+                    previous = rank
+                    yield rank
+
     def of(self, record: Article, limit: int = 5) -> list[Article]:
         wanted = frozenset(record.tags)
+        if wanted not in self.found:  # many articles carry the same tags: walk their lists once
+            self.found[wanted] = ([], self._sharing(wanted))
+        ranks, more = self.found[wanted]
         chosen: list[int] = []
-        for shared in range(len(wanted), -1, -1):
-            if shared:
-                lists = [self._carrying(s) for s in itertools.combinations(sorted(wanted), shared)]
-                candidates = heapq.merge(*lists)
-            else:
-                candidates = iter(self.by_unit.get(record.unit, []) if record.unit else [])
-            previous = -1
-            for rank in candidates:
-                if rank == previous or len(wanted & self.tags[rank]) != shared:
-                    continue
-                previous = rank
-                if self.ranked[rank].id != record.id:
-                    chosen.append(rank)
-                    if len(chosen) == limit:
-                        return [self.ranked[r] for r in chosen]
+        n = 0
+        while len(chosen) < limit:
+            if n == len(ranks):
+                rank = next(more, None)
+                if rank is None:
+                    break
+                ranks.append(rank)
+            rank, n = ranks[n], n + 1
+            if self.ranked[rank].id != record.id:
+                chosen.append(rank)
+        for rank in self.by_unit.get(record.unit or "", []):
+            if len(chosen) == limit:
+                break
+            if not wanted & self.tags[rank] and self.ranked[rank].id != record.id:
+                chosen.append(rank)
         return [self.ranked[r] for r in chosen]
 
 

@@ -15,6 +15,7 @@ import sys
 import time
 from typing import TextIO
 
+TIMINGS = os.environ.get("GONGSHI_TIMINGS") == "1"
 DELAY = 1.0  # seconds before anything is shown
 INTERVAL = 0.1  # seconds between updates of the line
 
@@ -31,7 +32,7 @@ class Progress:
         self.shown_at = 0.0
         self.label, self.total, self.done, self.stage_started = "", 0, 0, self.started
         self.drawn = False
-        self.timings: list[tuple[str, float, float]] = []  # (stage, wall, cpu) at its start
+        self.timings: list[tuple[str, float, float, float]] = []  # (stage, wall, cpu, MB) at its start
         self.stage("开始")
 
     @classmethod
@@ -41,7 +42,8 @@ class Progress:
 
     def stage(self, label: str, total: int = 0) -> None:
         self.label, self.total, self.done, self.stage_started = label, total, 0, self.clock()
-        self.timings.append((label, time.perf_counter(), time.process_time()))
+        if TIMINGS:
+            self.timings.append((label, time.perf_counter(), time.process_time(), _resident_mb()))
         self._draw()
 
     def advance(self, count: int = 1) -> None:
@@ -69,7 +71,16 @@ class Progress:
             self.stream.write("\r\x1b[2K")
             self.stream.flush()
             self.drawn = False
-        if os.environ.get("GONGSHI_TIMINGS") == "1":
-            marks = [*self.timings, ("", time.perf_counter(), time.process_time())]
-            for (label, wall, cpu), (_, next_wall, next_cpu) in zip(marks, marks[1:]):
-                print(f"{label:<10} {next_wall - wall:7.3f} s  cpu {next_cpu - cpu:7.3f} s", file=sys.stderr)
+        if TIMINGS:
+            marks = [*self.timings, ("", time.perf_counter(), time.process_time(), _resident_mb())]
+            for (label, wall, cpu, _), (_, next_wall, next_cpu, mb) in zip(marks, marks[1:]):
+                print(f"{label:<10} {next_wall - wall:7.3f} s  cpu {next_cpu - cpu:7.3f} s  "
+                      f"{mb:6.0f} MB at its end", file=sys.stderr)
+
+
+def _resident_mb() -> float:
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0

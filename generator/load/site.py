@@ -144,6 +144,7 @@ class SiteFiles:
         then remembered."""
         found: list[list[T]] = [[] for _ in paths]
         todo: list[tuple[int, str, os.stat_result]] = []
+        remembered: list[tuple[int, str, os.stat_result]] = []
         for n, path in enumerate(paths):
             name = self.name(path)
             self.present.add(name)
@@ -152,11 +153,14 @@ class SiteFiles:
             except OSError:
                 found[n] = parse(path)  # which reports why it cannot be read
                 continue
-            parsed = self.cache.parsed(name, stat.st_size, stat.st_mtime_ns)
+            unchanged = self.cache.unchanged(name, stat.st_size, stat.st_mtime_ns)
+            (remembered if unchanged else todo).append((n, name, stat))
+        for entry, parsed in zip(remembered, self.cache.parsed([name for _, name, _ in remembered]), strict=True):
             if parsed is None:
-                todo.append((n, name, stat))
+                todo.append(entry)
             else:
-                found[n] = self._known(name, parsed)
+                found[entry[0]] = self._known(entry[1], parsed)
+        todo.sort(key=lambda entry: entry[0])
         results = parallel.run(len(todo), lambda i: self._parse(paths[todo[i][0]], parse))
         for (n, name, stat), (digest, blob, errors) in zip(todo, results, strict=True):
             self.problems.errors.extend(errors)
