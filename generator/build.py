@@ -6,34 +6,37 @@ stops after a stage that found any, before anything is published.
 
 from __future__ import annotations
 
+import gc
+import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import jinja2
-
-from . import urls
-from .bulletins import sms_files
+from . import parallel, urls
+from .cache import BuildCache, Written, code_fingerprint
 from .compute import default_as_of
-from .errors import BuildFailed, Problems, Source, SourceError, relpath
-from .feeds import opml, plan_feeds, render_feed, render_json_feed
+from .errors import BuildFailed, Problems, SourceError
+from .feeds import plan_feeds
 from .freshness import warn_quiet_columns
 from .govfeeds import record_feeds
-from .history import check_removals, read_history
+from .history import History, check_removals, read_history
+from .incremental import Known, Signatures, cached_template_inputs, inputs_digest
 from .indexno import check_index_numbers
+from .jobs import copy_jobs, image_jobs, other_jobs, page_jobs
+from .jobs import run as run_jobs
 from .load.site import load_site
+from .manifest import MANIFEST, manifest
 from .markdown import MarkdownRenderer
 from .model import Content
-from .opendata import data_sets, render_data
-from .manifest import MANIFEST, manifest
-from .output import MARKER, Staging, check_target
+from .opendata import data_sets
+from .output import Staging, check_target, survey
 from .pagemeta import with_meta
-from .plan import Output, plan
-from .render import make_environment, render_output, theme_dirs
+from .plan import plan
+from .progress import Progress
+from .render import make_environment, theme_dirs
 from .search import build_index
-from .sharing import check_files, share_images, write_images
+from .sharing import check_files, share_images
 from .site import Site, build_site
-from .sitemap import robots, sitemap, web_manifest
 from .validate import validate
 
 
@@ -43,7 +46,13 @@ class BuildReport:
     files: int
     seconds: float
     out: Path
-    warnings: list[SourceError]
+    written: int = 0  # files new or changed in the output folder
+    removed: int = 0  # files deleted from it
+    warnings: list[SourceError] = field(default_factory=list)
+
+    @property
+    def unchanged(self) -> int:
+        return self.files - self.written
 
 
 def _raise_if(problems: Problems) -> None:
@@ -59,48 +68,92 @@ def _line_of(text: str, body: str, body_line: int | None) -> int | None:
     return body_line
 
 
-def render_bodies(content: Content, root: Path, problems: Problems) -> tuple[dict[tuple[str, str], str], set[str]]:
-    """Every Markdown body → safe HTML, keyed by (kind, id); plus the images they use."""
+def render_bodies(content: Content, root: Path, problems: Problems, cache: BuildCache | None = None,
+                  known: Known | None = None, progress: Progress | None = None,
+                  ) -> tuple[dict[tuple[str, str], str], set[str]]:
+    """Every Markdown body → safe HTML, keyed by (kind, id); plus the images they use.
+
+    A body whose file is unchanged (same fingerprint) comes from the cache, as long as the
+    images it uses are still there; the others are rendered in parallel.
+    """
+    cache, known, progress = cache or BuildCache.disabled(), known or {}, progress or Progress()
 
     def exists(path: str) -> bool:
         full = root / path
         return full.is_file() and root.resolve() in full.resolve().parents
 
-    renderer = MarkdownRenderer(exists)
-    html: dict[tuple[str, str], str] = {}
-    assets: set[str] = set()
     records = [(a.kind, a, urls.article(a)) for a in (*content.articles, *content.documents)]
     records += [("meeting", m, urls.meeting(m)) for m in content.meetings]
     records += [("page", p, urls.page(p)) for p in content.pages]
-    for kind, record, page in records:
+    keys = [known[id(r)][1] if id(r) in known else None for _, r, _ in records]
+    cached = cache.html([k for k in keys if k is not None])
+    results: dict[int, tuple[str, list[str], list[str]]] = {}
+    for n, key in enumerate(keys):
+        hit = cached.get(key) if key is not None else None
+        if hit is not None and all(exists(path) for path in hit[1]):
+            results[n] = (hit[0], hit[1], [])
+    todo = [n for n in range(len(records)) if n not in results]
+    renderer = MarkdownRenderer(exists)
+
+    def render(i: int) -> tuple[str, list[str], list[str]]:
+        kind, record, page = records[todo[i]]
         folder = record.origin.file.rsplit("/", 1)[0]
         result = renderer.render(record.body, folder,
                                  lambda path, page=page: urls.relative(urls.media(path), page))
-        for src in result.missing:
+        return result.html, result.assets, result.missing
+
+    progress.stage("转换正文", len(todo))
+    fresh = parallel.run(len(todo), render, progress.advance)
+    results.update(zip(todo, fresh, strict=True))
+    html: dict[tuple[str, str], str] = {}
+    assets: set[str] = set()
+    remember = {}
+    for n, (kind, record, _) in enumerate(records):
+        body, used, missing = results[n]
+        for src in missing:
             problems.add("E051", record.origin.at(_line_of(src, record.body, record.body_line)), src=src)
-        assets.update(result.assets)
-        html[(kind, record.id)] = result.html
+        key = keys[n]
+        if key is not None and not missing:
+            if key not in cached:
+                remember[key] = (body, used)
+            if body:  # the HTML is made from the record's file alone: known by its fingerprint
+                known[id(body)] = (body, key + b"html")
+        assets.update(used)
+        html[(kind, record.id)] = body
         assets.update(urls.content_file(record.origin.file, i.src) for i in getattr(record, "images", ()))
+    cache.remember_html(remember)
     return html, assets
 
 
-def prepare(root: Path, problems: Problems | None = None, accept_removals: bool = False) -> Site:
+def prepare(root: Path, problems: Problems | None = None, accept_removals: bool = False,
+            cache: BuildCache | None = None, known: Known | None = None,
+            progress: Progress | None = None, history: History | None = None) -> Site:
     """Load, validate and compute: everything but writing. Raises BuildFailed.
 
     `accept_removals`: let records that were published (committed) before disappear.
+    `cache` (default: none) saves parsing and Markdown work between builds; `known` is
+    filled with the fingerprint of every record read from a file. `history`: the content's
+    git history, if it was read already.
     """
     problems = problems if problems is not None else Problems()  # an empty one is falsy
-    content = load_site(root, problems)
+    progress = progress or Progress()
+    cache = cache or BuildCache.disabled()
+    known = {} if known is None else known
+    progress.stage("读取内容")
+    content = load_site(root, problems, cache, known)
+    cache.save()  # the records of new files, pickled, need not wait in memory
     if content is None:
         raise BuildFailed(problems)
+    progress.stage("检查内容")
     validate(content, root, problems)
     check_files(content.config, root, problems)
-    history = read_history(root)
+    history = history or read_history(root)
     if not accept_removals:
         check_removals(history, content, problems)
     _raise_if(problems)
-    html, assets = render_bodies(content, root, problems)
+    html, assets = render_bodies(content, root, problems, cache, known, progress)
     _raise_if(problems)
+    progress.stage("统计")
     site = build_site(content, html, default_as_of(content.config.as_of), history)
     check_index_numbers(content.documents, site.index_numbers, problems)
     _raise_if(problems)
@@ -110,75 +163,106 @@ def prepare(root: Path, problems: Problems | None = None, accept_removals: bool 
     return site
 
 
-def _render_all(env: jinja2.Environment, site: Site, outputs: list[Output], staging: Staging,
-                problems: Problems) -> None:
-    seen: set[tuple[str, str]] = set()
-    for output in outputs:
-        try:
-            staging.write(output.file, render_output(env, site, output))
-        except jinja2.TemplateError as exc:
-            name = getattr(exc, "name", None) or output.template
-            if (name, str(exc)) in seen:  # one report per template mistake, not per page
-                continue
-            seen.add((name, str(exc)))
-            problems.add("E062", Source(f"theme/templates/{name}", getattr(exc, "lineno", None)),
-                         problem=f"{exc}（生成 {output.path or '首页'} 时）", template=name)
+def build(root: Path, out: Path, accept_removals: bool = False, progress: Progress | None = None,
+          use_cache: bool = True) -> BuildReport:
+    """Build the site in `root` into `out`; on any problem raise BuildFailed, `out` untouched.
 
-
-def _copy_static(root: Path, staging: Staging) -> int:
-    copied: set[str] = set()
-    for theme in theme_dirs(root):  # the site's own theme first: its files win
-        static = theme / "static"
-        for path in sorted(static.rglob("*")) if static.is_dir() else []:
-            name = relpath(path, static)
-            if path.is_file() and name not in copied:
-                staging.copy(path, urls.static(name))
-                copied.add(name)
-    return len(copied)
-
-
-def build(root: Path, out: Path, accept_removals: bool = False) -> BuildReport:
-    """Build the site in `root` into `out`; on any problem raise BuildFailed, `out` untouched."""
+    With `use_cache` (the default) the build remembers its work in `.gongshi-cache/`: when
+    nothing it reads changed since the last build into `out` it stops at once, and
+    otherwise it renders and writes only what changed.
+    """
     started = time.perf_counter()
-    root = root.resolve()
+    root, out = root.resolve(), out.resolve()
+    progress = progress or Progress()
     problems = Problems()
     check_target(out, root, problems)
-    site = prepare(root, problems, accept_removals)
-    env = make_environment(root, site.config.base_path)
+    code = code_fingerprint()
+    cache = BuildCache(root, code) if use_cache and not problems else BuildCache.disabled()
+    collecting = gc.isenabled()
+    gc.disable()  # a build makes many objects and few cycles: collecting costs more than it frees
+    try:
+        history = read_history(root)
+        inputs = inputs_digest(root, theme_dirs(root), (code, history, accept_removals, default_as_of(None)))
+        existing = survey(out)
+        done = cache.memo(f"inputs:{out}")
+        previous = cache.outputs(out)
+        if done and done[0] == inputs and existing == {n: (w.size, w.mtime_ns) for n, w in previous.items()}:
+            # nothing changed: nothing to do (the warnings of that build still stand)
+            report = BuildReport(done[1], len(previous), 0.0, out, warnings=list(done[2]))
+        else:
+            site = prepare(root, problems, accept_removals, cache, known := {}, progress, history)
+            cache.save()
+            report = _write(root, out, site, Staging(out, previous, existing), cache, known, code,
+                            problems, progress)
+            cache.remember(f"inputs:{out}", (inputs, report.pages, report.warnings))
+            cache.save()
+    finally:
+        cache.close()
+        progress.finish()
+        if collecting:
+            gc.enable()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _write(root: Path, out: Path, site: Site, staging: Staging, cache: BuildCache, known: Known,
+           code: str, problems: Problems, progress: Progress) -> BuildReport:
+    """Plan, render what changed, publish; remember what each output file was made from."""
+    progress.stage("计划")
+    env = make_environment(root, site.config.base_path, cache.jinja_folder)
     feeds = plan_feeds(site) + record_feeds(site)
     sets = data_sets(site)
     images = share_images(site.config, root)
     outputs = with_meta(plan(site, feeds, sets), site, images)
-    staging = Staging(out)
+    templates = cached_template_inputs(env, {o.template for o in outputs}, cache)
+    signatures = Signatures(code, site, known, templates)
     try:
-        _render_all(env, site, outputs, staging, problems)
+        work = page_jobs(env, site, outputs, signatures) + other_jobs(env, site, outputs, feeds, sets, signatures)
+        work += image_jobs(images, outputs, root, signatures)
+        files, staged = run_jobs(work + copy_jobs(root, site), staging, problems, progress)
         _raise_if(problems)
-        for feed in feeds:
-            rss, atom = render_feed(feed, site)
-            staging.write(feed.rss_path, rss)
-            staging.write(feed.atom_path, atom)
-            staging.write(feed.json_path, render_json_feed(feed, site))
-        staging.write(urls.OPML, opml(feeds, site))
-        staging.write("sitemap.xml", sitemap(outputs, site.config.base_url, site.newest))
-        staging.write("robots.txt", robots(site.config.base_url))
-        staging.write(urls.WEB_MANIFEST, web_manifest(env, site.config))
-        for data in sets:
-            table, document = render_data(data, site)
-            staging.write(data.path + ".csv", table)
-            staging.write(data.path + ".json", document)
-        for path, text in sms_files(site):
-            staging.write(path, text)
-        files = _copy_static(root, staging)
-        for asset in site.assets:
-            staging.copy(root / asset, urls.media(asset))
-        files += write_images(images, [o.meta for o in outputs], root, staging)
-        if site.config.search:  # last: it indexes the finished pages
-            files += build_index(staging.root, problems)
+        if site.config.search:  # after the pages: it indexes them as they are written
+            progress.stage("搜索索引")
+            _index_search(out, staging, files, staged, problems)
             _raise_if(problems)
-        staging.write(MANIFEST, manifest(staging.root, site.history, site.as_of.isoformat(), (MARKER,)))
-        staging.publish()
+        index = manifest({n: w.sha256 for n, w in files.items()}, site.history, site.as_of.isoformat())
+        files[MANIFEST], is_staged = staging.put(MANIFEST, index, b"")
+        if is_staged:
+            staged.add(MANIFEST)
+        progress.stage("发布")
+        placed = staging.publish(files, staged)
     except BaseException:
         staging.discard()
         raise
-    files += len(outputs) + len(site.assets) + 3 * len(feeds) + 2 * len(sets) + len(site.bulletins) + 5
-    return BuildReport(len(outputs), files, time.perf_counter() - started, out.resolve(), problems.warnings)
+    previous = staging.previous
+    cache.remember_outputs(out, {n: w for n, w in placed.items() if previous.get(n) != w},
+                           set(previous) - set(placed))
+    removed = len(set(staging.existing) - set(files))
+    return BuildReport(len(outputs), len(files), 0.0, out, written=len(staged), removed=removed,
+                       warnings=problems.warnings)
+
+
+SEARCH_SIGNATURE = b"search"
+
+
+def _index_search(out: Path, staging: Staging, files: dict[str, Written], staged: set[str],
+                  problems: Problems) -> None:
+    """The search index of the pages in `files`: kept as it is when no page changed, else
+    made again by Pagefind from the pages as they will be published."""
+    pages = {n for n in files if n.endswith(".html")}
+    before = [n for n in staging.previous if n.startswith(urls.PAGEFIND)]
+    kept = {n: staging.unchanged(n, SEARCH_SIGNATURE) for n in before}
+    was = {n for n in staging.previous if n.endswith(".html")}
+    if before and pages == was and not pages & staged and all(kept.values()):
+        files.update(kept)  # type: ignore[arg-type]
+        return
+    sources = {n: (staging.root if n in staged else out) / n for n in pages}
+    with tempfile.TemporaryDirectory(prefix="gongshi-index-") as temp:
+        bundle = Path(temp) / "bundle"
+        build_index(sources, bundle, problems)
+        for path in sorted(bundle.rglob("*")):
+            if path.is_file():
+                name = urls.PAGEFIND + path.relative_to(bundle).as_posix()
+                files[name], is_staged = staging.put(name, path.read_bytes(), SEARCH_SIGNATURE)
+                if is_staged:
+                    staged.add(name)

@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .build import build, prepare
+from .build import BuildReport, build, prepare
 from .errors import BuildFailed, Problems, SourceError, in_order, report_warnings
+from .progress import Progress
 
 DESCRIPTION = """gongshi（公示）：群众路线教育实践活动专题网的静态网站生成器。
 把编辑提交的 YAML 和 Markdown（承诺、整改清单、会议通报、新闻、文件）生成公开的专题网站。
@@ -79,6 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("-o", "--output", type=Path, default=None, metavar="输出目录",
                    help="生成的网站放在这里（默认：站点目录下的 site/）")
     _removals_argument(b)
+    b.add_argument("-q", "--quiet", action="store_true",
+                   help="不显示进度和结果，只显示错误（用于脚本和持续集成）")
 
     c = commands.add_parser("check", help="只检查内容，不生成 (validate only)",
                             description="检查全部内容，列出所有错误（文件、行号和改法），不生成任何文件。")
@@ -138,15 +141,25 @@ def _build_or_check(args: argparse.Namespace) -> int:
             _print_warnings(problems.warnings)
             return 0
         out = args.output or site_dir / "site"
-        report = build(site_dir, out, accept_removals=args.accept_removals)
+        report = build(site_dir, out, accept_removals=args.accept_removals,
+                       progress=Progress.on_terminal(quiet=args.quiet))
     except BuildFailed as failed:
         print(format_problems(failed.problems), file=sys.stderr)
         return 1
+    _print_warnings(report.warnings)  # even with --quiet: they ask the editor to act
+    if args.quiet:
+        return 0
     index = report.out / "index.html"
-    print(f"已生成 {report.pages} 个页面，共 {report.files} 个文件，用时 {report.seconds:.1f} 秒。")
+    print(summary(report))
     print(f"打开 {index} 浏览，或运行：python -m http.server -d {report.out} 8000", flush=True)
-    _print_warnings(report.warnings)
     return 0
+
+
+def summary(report: BuildReport) -> str:
+    """One line: pages, files written and left as they were, time."""
+    removed = f"，删除 {report.removed} 个" if report.removed else ""
+    return (f"已生成 {report.pages} 个页面，共 {report.files} 个文件（写入 {report.written} 个，"
+            f"未变 {report.unchanged} 个{removed}），用时 {report.seconds:.1f} 秒。")
 
 
 def _scaffold(args: argparse.Namespace) -> int:
@@ -182,4 +195,5 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from .serve import serve
 
-    return serve(args.site, host=args.host, port=args.port, out=args.output, report=format_problems)
+    return serve(args.site, host=args.host, port=args.port, out=args.output, report=format_problems,
+                 summary=summary)

@@ -49,6 +49,7 @@ class Enclosure:
     type: str  # MIME type
     length: int  # bytes
     title: str = ""
+_PLAIN_PATH = re.compile(r"(?:[\w\-]+/)*[\w\-]*(?:\.[\w]+)?")  # news/x/, feeds/all.xml
 
 
 @dataclass(frozen=True)
@@ -66,12 +67,22 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Deferred:
+    """An article or meeting entry, written out only when its feed is: its content is the
+    whole body, and a rebuild after an edit writes only the few feeds that changed."""
+
+    guid: str
+    date: dt.date
+    record: Article | Meeting
+
+
+@dataclass(frozen=True)
 class Feed:
     slug: str  # feeds/<slug>.xml and feeds/<slug>.atom
     title: str
     description: str
     link: str  # the page the feed follows (public path)
-    entries: tuple[Entry, ...] = field(default=())
+    entries: tuple[Entry | Deferred, ...] = field(default=())
     group: str = ""  # heading on the subscription page
 
     @property
@@ -92,8 +103,11 @@ class Absolute:
 
     def __init__(self, base_url: str):
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self.plain = not any(c in self.base_url for c in "?#")
 
     def page(self, path: str) -> str:
+        if self.plain and _PLAIN_PATH.fullmatch(path):  # a site path: no need for urljoin's work
+            return self.base_url + path
         return urljoin(self.base_url, path)
 
     def html(self, text: str, page_url: str) -> str:
@@ -126,6 +140,21 @@ class EntryMaker:
     def __init__(self, site: Site):
         self.site = site
         self.abs = Absolute(site.config.base_url)
+        self._deferred: dict[int, Deferred] = {}
+
+    def later(self, record: Article | Meeting) -> Deferred:
+        """The entry of an article or meeting, to be made when its feed is written."""
+        found = self._deferred.get(id(record))
+        if found is None:
+            path = urls.meeting(record) if isinstance(record, Meeting) else urls.article(record)
+            found = self._deferred[id(record)] = Deferred(self.abs.page(path), record.date, record)
+        return found
+
+    def entry(self, entry: Entry | Deferred) -> Entry:
+        if isinstance(entry, Entry):
+            return entry
+        record = entry.record
+        return self.meeting(record) if isinstance(record, Meeting) else self.article(record)
 
     def unit_name(self, unit_id: str | None) -> str:
         unit = self.site.units.get(unit_id or "")
@@ -213,7 +242,7 @@ class EntryMaker:
                      content=f"<p>{_esc(text)}</p>", author=self.unit_name(unit_id), categories=("撤销",))
 
 
-def _newest(entries: Iterable[Entry], limit: int) -> tuple[Entry, ...]:
+def _newest(entries: Iterable[Entry | Deferred], limit: int) -> tuple[Entry | Deferred, ...]:
     return tuple(sorted(entries, key=lambda e: (e.date, e.guid), reverse=True)[:limit])
 
 
@@ -221,9 +250,9 @@ def plan_feeds(site: Site) -> list[Feed]:
     """Every feed of the site with its entries, newest first."""
     make = EntryMaker(site)
     limit = site.config.feed_size
-    articles = [make.article(a) for records in site.columns.values() for a in records]
+    articles = [make.later(a) for records in site.columns.values() for a in records]
     progress = [e for s in site.rect.states if not s.withdrawn for e in make.progress(s)]
-    meetings = [make.meeting(m) for m in site.meetings]
+    meetings = [make.later(m) for m in site.meetings]
     withdrawals = [make.withdrawal(a.title, urls.article(a), a.withdrawn.date, a.withdrawn.reason, a.unit)
                    for a in (*site.articles.values(), *site.documents.values()) if a.withdrawn]
     withdrawals += [make.withdrawal(s.item.problem, urls.item(s.item.unit, s.item.id), s.item.withdrawn.date,
@@ -232,23 +261,25 @@ def plan_feeds(site: Site) -> list[Feed]:
     withdrawals += [make.withdrawal(m.title, urls.meeting(m), m.withdrawn.date, m.withdrawn.reason, m.unit)
                     for m in site.content.meetings if m.withdrawn]
     title = site.config.title
+    everything: list[Entry | Deferred] = [*articles, *meetings, *withdrawals]
     feeds = [
         Feed("all", title, f"{title}全部更新：新闻、文件、会议通报和整改进展", urls.HOME,
-             _newest(articles + meetings + withdrawals, limit), "全站"),
+             _newest(everything, limit), "全站"),
         Feed("rectification", f"{title} · 整改进展", "各单位整改事项的每一条进展和完成情况", urls.DASHBOARD,
              _newest(progress + [w for w in withdrawals if "rectification/" in w.link], limit), "全站"),
         Feed("meetings", f"{title} · 会议通报", "民主生活会、座谈会等会议通报及群众评议结果", urls.MEETINGS,
              _newest(meetings, limit), "全站"),
     ]
     for column in site.config.columns:
-        entries = [make.article(a) for a in site.columns[column.id]]
+        column_entries = [make.later(a) for a in site.columns[column.id]]
         feeds.append(Feed(f"column/{column.id}", f"{title} · {column.name}",
                           column.description or f"{column.name}栏目的最新内容", urls.column(column.id),
-                          _newest(entries, limit), "栏目"))
+                          _newest(column_entries, limit), "栏目"))
     for unit in site.units.values():
         index = site.unit_index[unit.id]
         states = [s for s in site.rect.by_unit.get(unit.id, []) if not s.withdrawn]
-        entries = [make.article(a) for a in index.articles] + [make.meeting(m) for m in index.meetings]
+        entries: list[Entry | Deferred] = [make.later(a) for a in index.articles]
+        entries += [make.later(m) for m in index.meetings]
         entries += [e for s in states for e in make.progress(s)]
         entries += [make.commitment(c, unit.name) for c in index.commitments]
         feeds.append(Feed(f"unit/{unit.id}", f"{title} · {unit.name}",
@@ -299,10 +330,12 @@ def render_feed(feed: Feed, site: Site) -> tuple[bytes, bytes]:
     fg.link(href=absolute.page(feed.link), rel="alternate")
     fg.language("zh-cn")
     fg.generator("gongshi")
-    newest = max((e.updated or e.date for e in feed.entries), default=site.config.campaign.start)
+    make = EntryMaker(site)
+    entries = [make.entry(e) for e in feed.entries]
+    newest = max((e.updated or e.date for e in entries), default=site.config.campaign.start)
     fg.lastBuildDate(_moment(newest))
     fg.updated(_moment(newest))
-    for e in feed.entries:
+    for e in entries:
         fe = fg.add_entry(order="append")
         fe.id(e.guid)
         fe.guid(e.guid, permalink="#" not in e.guid)
@@ -349,9 +382,11 @@ def render_json_feed(feed: Feed, site: Site) -> bytes:
     """The feed as JSON Feed 1.1 (https://jsonfeed.org/version/1.1), for readers and apps that
     prefer JSON. Same entries, ids and dates as the RSS and Atom versions."""
     absolute = Absolute(site.config.base_url)
+    make = EntryMaker(site)
     document = {"version": JSON_FEED_VERSION, "title": feed.title, "home_page_url": absolute.page(feed.link),
                 "feed_url": absolute.page(feed.json_path), "description": feed.description,
-                "language": site.config.language, "items": [_json_item(e) for e in feed.entries]}
+                "language": site.config.language,
+                "items": [_json_item(make.entry(e)) for e in feed.entries]}
     text = json.dumps(document, ensure_ascii=False, indent=1)
     # HTML-safe, as JSON allows: a title like "<script>" stays inert even where a browser
     # takes the file for HTML. Readers decode \u003c back to "<".

@@ -3,27 +3,22 @@ from, so anyone can check a copy of the site against the repository."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-from pathlib import Path
 
 from . import __version__
 from .history import History
 from .urls import MANIFEST
 
 
-def manifest(folder: Path, history: History, as_of: str, skip: tuple[str, ...] = ()) -> bytes:
-    files = {}
-    for path in sorted(folder.rglob("*")):
-        name = path.relative_to(folder).as_posix()
-        if path.is_file() and name != MANIFEST and name not in skip:
-            files[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+def manifest(files: dict[str, str], history: History, as_of: str) -> bytes:
+    """`files`: every output file (but the manifest and the marker) → its SHA-256, as the
+    build wrote it: nothing is read back from the disk."""
     document = {
         "generator": f"gongshi {__version__}",
         "commit": history.commit or None,
         "uncommitted_changes": history.dirty,
         "history": "available" if history.available else history.reason,
         "as_of": as_of,
-        "files": files,
+        "files": dict(sorted(files.items())),
     }
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

@@ -1,20 +1,28 @@
-"""Write stage: a staging folder beside the output, swapped in only when all went well.
+"""Write stage: a staging folder beside the output, moved in only when all went well.
 
-A failed build never touches the published folder. The output folder carries a marker
-file; a folder that is not empty and has no marker is refused, so nothing of the user's
-is ever deleted.
+A failed build never touches the published folder: everything is rendered and written into
+the staging folder first. Only then does `publish` put the new and changed files in place
+(each by an atomic rename) and delete the files the site no longer has. Files whose bytes
+did not change are never rewritten, so they keep their modification times and an rsync
+deploy sends only what changed; a first build simply renames the staging folder.
+
+The output folder carries a marker file; a folder that is not empty and has no marker is
+refused, so nothing of the user's is ever deleted.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
+from .cache import Written
 from .errors import Problems, Source
 
 MARKER = ".gongshi-output"
+MARKER_TEXT = "gongshi 生成的网站目录；重新构建时会整体替换。\n"
 
 
 def check_target(out: Path, site_dir: Path, problems: Problems) -> None:
@@ -27,37 +35,129 @@ def check_target(out: Path, site_dir: Path, problems: Problems) -> None:
         problems.add("E060", Source(str(out)), path=out)
 
 
-class Staging:
-    """Files are written here, then `publish` replaces the output folder with it."""
+def survey(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under `folder` (site-relative name → size, mtime) except the marker."""
+    found: dict[str, tuple[int, int]] = {}
+    if not folder.is_dir():
+        return found
+    start = len(str(folder)) + 1
+    folders = [str(folder)]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                else:
+                    stat = entry.stat(follow_symlinks=False)
+                    found[entry.path[start:].replace(os.sep, "/")] = (stat.st_size, stat.st_mtime_ns)
+    found.pop(MARKER, None)
+    return found
 
-    def __init__(self, out: Path):
+
+class Staging:
+    """New and changed files are written here; `publish` puts them into the output folder.
+
+    `previous`: what the last build recorded for each file of the output folder (from the
+    build cache; empty without one). A file still as recorded is trusted to hold the bytes
+    recorded; any other file of the output folder is compared byte for byte.
+    """
+
+    def __init__(self, out: Path, previous: dict[str, Written] | None = None,
+                 existing: dict[str, tuple[int, int]] | None = None):
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.previous = previous or {}
+        self.existing = survey(self.out) if existing is None else existing  # what the folder holds now
         self.root = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-", dir=self.out.parent))
 
-    def write(self, relative: str, data: bytes | str) -> None:
-        path = self.root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
+    def unchanged(self, name: str, signature: bytes) -> Written | None:
+        """The file as the last build left it, if it was made from the same inputs and is
+        still there as written; then it need not be made again."""
+        previous = self.previous.get(name)
+        if previous is None or previous.signature != signature:
+            return None
+        return previous if self.existing.get(name) == (previous.size, previous.mtime_ns) else None
+
+    def put(self, name: str, data: bytes | str, signature: bytes) -> tuple[Written, bool]:
+        """Stage `data` as file `name`, unless the output folder holds these very bytes.
+        Returns the file's record and whether it was staged (True) or is unchanged."""
         if isinstance(data, str):
             data = data.encode("utf-8")
-        path.write_bytes(data)
-
-    def copy(self, source: Path, relative: str) -> None:
-        path = self.root / relative
+        sha = hashlib.sha256(data).hexdigest()
+        now = self.existing.get(name)
+        if now is not None and now[0] == len(data) and self._holds(name, now, data, sha):
+            return Written(signature, now[0], now[1], sha), False
+        path = self.root / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, path)
+        path.write_bytes(data)
+        return Written(signature, len(data), 0, sha), True
+
+    def _holds(self, name: str, now: tuple[int, int], data: bytes, sha: str) -> bool:
+        previous = self.previous.get(name)
+        if previous is not None and (previous.size, previous.mtime_ns) == now:
+            return previous.sha256 == sha
+        try:
+            return (self.out / name).read_bytes() == data
+        except OSError:
+            return False
 
     def discard(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def publish(self) -> None:
-        (self.root / MARKER).write_text("gongshi 生成的网站目录；重新构建时会整体替换。\n", encoding="utf-8")
-        os.chmod(self.root, 0o755)
-        old = None
-        if self.out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.old-", dir=self.out.parent))
-            os.rmdir(old)
-            os.rename(self.out, old)
-        os.rename(self.root, self.out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+    def publish(self, files: dict[str, Written], staged: set[str]) -> dict[str, Written]:
+        """Put the staged files in place and remove what `files` no longer lists.
+
+        Returns `files` with the size and mtime each staged file has in the output folder.
+        """
+        if not self.out.exists():
+            (self.root / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+            os.chmod(self.root, 0o755)
+            os.rename(self.root, self.out)
+        else:
+            for name in sorted(staged):
+                _place(self.out, name, self.root / name)
+            for name in sorted(set(self.existing) - set(files)):
+                _remove(self.out, name)
+            if not (self.out / MARKER).is_file():
+                (self.out / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+            self.discard()
+        placed = dict(files)
+        for name in staged:
+            stat = os.stat(self.out / name)
+            placed[name] = Written(files[name].signature, stat.st_size, stat.st_mtime_ns, files[name].sha256)
+        return placed
+
+
+def _place(out: Path, name: str, source: Path) -> None:
+    """Move a staged file to its place, making way if a folder (or a file) is in the way."""
+    target = out / name
+    try:
+        os.replace(source, target)
+        return
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        pass
+    folder = out
+    for part in name.split("/")[:-1]:
+        folder = folder / part
+        if folder.is_symlink() or folder.is_file():
+            folder.unlink()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    os.replace(source, target)
+
+
+def _remove(out: Path, name: str) -> None:
+    """Delete an output file that the site no longer has, and folders it leaves empty."""
+    path = out / name
+    try:
+        path.unlink()
+    except OSError:
+        return
+    folder = path.parent
+    while folder != out:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import urls
+from .govmeta import gov_meta
 from .markdown import plain_text
 from .plan import Output
 from .render import cn_date
@@ -63,6 +64,7 @@ class PageMeta:
     image_size: tuple[int, int] | None  # (width, height) when known
     card: Card | None  # the card to draw at `image`, if it is one
     search: SearchRecord | None  # None: not in the search index
+    gov: tuple[tuple[str, str], ...] = ()  # the government-site meta tags (govmeta.gov_meta)
 
 
 def shorten(text: str, limit: int = DESCRIPTION_CHARS) -> str:
@@ -155,7 +157,7 @@ def page_meta(site: Site, output: Output, images: ShareImages) -> PageMeta:
         canonical="" if output.path == urls.NOT_FOUND else urls.absolute(config.base_url, output.path),
         og_type="article" if output.template in ARTICLE_TEMPLATES else "website",
         image=image, image_url=urls.absolute(config.base_url, image), image_alt=alt,
-        image_size=size, card=card, search=search,
+        image_size=size, card=card, search=search, gov=gov_meta(site, output),
     )
 
 

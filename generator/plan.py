@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import heapq
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -121,36 +123,97 @@ def column_outputs(site: Site) -> Iterator[Output]:
 
 
 def article_outputs(site: Site) -> Iterator[Output]:
+    related = Related(site)
+    forwarded_by: dict[str, list[Article]] = {}
+    for d in site.documents.values():
+        if d.forwards and not d.withdrawn:
+            forwarded_by.setdefault(d.forwards, []).append(d)
     for column in site.config.columns:
         records = site.columns[column.id]
         for i, record in enumerate(records):
             yield _article(site, record, newer=records[i - 1] if i > 0 else None,
-                           older=records[i + 1] if i + 1 < len(records) else None)
+                           older=records[i + 1] if i + 1 < len(records) else None,
+                           related=related.of(record), forwarded_by=forwarded_by.get(record.id, []))
     for record in (*site.articles.values(), *site.documents.values()):
         if record.withdrawn:
-            yield _article(site, record, None, None)
+            yield _article(site, record, None, None, related.of(record), forwarded_by.get(record.id, []))
 
 
-def _related(site: Site, record: Article, limit: int = 5) -> list[Article]:
-    tags = set(record.tags)
-    candidates = [r for rs in site.columns.values() for r in rs
-                  if r.id != record.id and ((record.unit and r.unit == record.unit) or tags & set(r.tags))]
-    candidates.sort(key=lambda r: (len(tags & set(r.tags)), r.date), reverse=True)
-    return candidates[:limit]
+class Related:
+    """Related articles: those sharing the most tags first, then the newest; articles of the
+    same unit sharing no tag come last.
+
+    Each live article gets a rank (newest first; equal dates in column order). The ranks
+    sharing a set of tags are worked out once per set, so one article's list is a short
+    merge of sorted lists instead of a pass over the whole site.
+    """
+
+    def __init__(self, site: Site):
+        records = [r for rs in site.columns.values() for r in rs]
+        order = sorted(range(len(records)), key=lambda i: (-records[i].date.toordinal(), i))
+        self.ranked = [records[i] for i in order]
+        self.tags = [frozenset(r.tags) for r in self.ranked]
+        self.by_unit: dict[str, list[int]] = {}
+        self.sharing: dict[tuple[str, ...], list[int]] = {}  # tags → ranks carrying all of them
+        self.found: dict[frozenset[str], tuple[list[int], Iterator[int]]] = {}  # tags → best ranks so far
+        for rank, record in enumerate(self.ranked):
+            for tag in self.tags[rank]:
+                self.sharing.setdefault((tag,), []).append(rank)
+            if record.unit:
+                self.by_unit.setdefault(record.unit, []).append(rank)
+
+    def _carrying(self, tags: tuple[str, ...]) -> list[int]:
+        if tags not in self.sharing:
+            found = set(self._carrying(tags[:-1])).intersection(self._carrying(tags[-1:]))
+            self.sharing[tags] = sorted(found)
+        return self.sharing[tags]
+
+    def _sharing(self, wanted: frozenset[str]) -> Iterator[int]:
+        """The ranks sharing at least one of `wanted`: those sharing the most first."""
+        for shared in range(len(wanted), 0, -1):
+            lists = [self._carrying(s) for s in itertools.combinations(sorted(wanted), shared)]
+            previous = -1
+            for rank in heapq.merge(*lists):
+                if rank != previous and len(wanted & self.tags[rank]) == shared:
+                    previous = rank
+                    yield rank
+
+    def of(self, record: Article, limit: int = 5) -> list[Article]:
+        wanted = frozenset(record.tags)
+        if wanted not in self.found:  # many articles carry the same tags: walk their lists once
+            self.found[wanted] = ([], self._sharing(wanted))
+        ranks, more = self.found[wanted]
+        chosen: list[int] = []
+        n = 0
+        while len(chosen) < limit:
+            if n == len(ranks):
+                rank = next(more, None)
+                if rank is None:
+                    break
+                ranks.append(rank)
+            rank, n = ranks[n], n + 1
+            if self.ranked[rank].id != record.id:
+                chosen.append(rank)
+        for rank in self.by_unit.get(record.unit or "", []):
+            if len(chosen) == limit:
+                break
+            if not wanted & self.tags[rank] and self.ranked[rank].id != record.id:
+                chosen.append(rank)
+        return [self.ranked[r] for r in chosen]
 
 
-def _article(site: Site, record: Article, newer: Article | None, older: Article | None) -> Output:
+def _article(site: Site, record: Article, newer: Article | None, older: Article | None,
+             related: list[Article], forwarded_by: list[Article]) -> Output:
     column = site.config.column(record.column)
     assert column is not None
     forwarded = site.documents.get(getattr(record, "forwards", None) or "")
-    forwarded_by = [d for d in site.documents.values() if d.forwards == record.id and not d.withdrawn]
     return Output(
         urls.article(record), "document.html" if record.kind == "document" else "article.html",
         record.title, section=column.id,
         crumbs=((column.name, urls.column(column.id)), (record.title, "")),
         context={"record": record, "column": column, "body": site.body(record.kind, record.id),
                  "unit": site.units.get(record.unit or ""), "newer": newer, "older": older,
-                 "related": _related(site, record), "forwarded": forwarded,
+                 "related": related, "forwarded": forwarded,
                  "forwarded_by": forwarded_by},
         date=record.updated or record.date,
     )

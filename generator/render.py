@@ -7,14 +7,16 @@ theme shipped with gongshi, so a site overrides one template without copying the
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from . import urls
-from .govmeta import footer_facts, gov_meta
-from .plan import Output, navigation
+from .govmeta import footer_facts
+from .model import SiteConfig
+from .plan import Navigation, Output, navigation
 from .site import Site
 
 PACKAGE_THEME = Path(__file__).parent / "_theme"  # in an installed wheel
@@ -58,8 +60,10 @@ def month_day(value: dt.date | None) -> str:
     return f"{value.month}月{value.day}日" if value else ""
 
 
-def make_environment(site_dir: Path, base_path: str) -> jinja2.Environment:
+def make_environment(site_dir: Path, base_path: str, compiled: Path | None = None) -> jinja2.Environment:
+    """`compiled`: a folder where Jinja keeps compiled templates between builds."""
     env = jinja2.Environment(
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
         loader=jinja2.FileSystemLoader([str(d / "templates") for d in theme_dirs(site_dir)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -85,10 +89,14 @@ def make_environment(site_dir: Path, base_path: str) -> jinja2.Environment:
     return env
 
 
+@functools.lru_cache(maxsize=64)
+def _navigation(config: SiteConfig, section: str) -> Navigation:
+    return navigation(config, section)
+
+
 def render_output(env: jinja2.Environment, site: Site, output: Output) -> str:
     template = env.get_template(output.template)
     context: dict[str, Any] = {"site": site, "config": site.config, "page": output,
-                               "nav": navigation(site.config, output.section),
-                               "gov_meta": gov_meta(site, output), "footer_facts": footer_facts(site.config),
-                               **output.context}
+                               "nav": _navigation(site.config, output.section),
+                               "footer_facts": footer_facts(site.config), **output.context}
     return template.render(context)

@@ -75,45 +75,40 @@ def spaced(html: str) -> str:
     return TAG_TEXT.sub(tag_and_text, html)
 
 
-def _copy_for_index(root: Path, copy: Path) -> None:
-    """The pages that opt in (all pages when none does), as the index reads them."""
-    pages = sorted(root.rglob("*.html"))
-    for everything in (False, True):
-        for page in pages:
-            html = page.read_text(encoding="utf-8")
-            if everything or OPT_IN in html:
-                target = copy / page.relative_to(root)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(spaced(html), encoding="utf-8")
-        if copy.is_dir():
-            return
+def _copy_for_index(pages: dict[str, Path], copy: Path) -> None:
+    """The pages that opt in (all pages when none does), as the index reads them.
+    `pages`: each page's public file name → where its HTML is now."""
+    texts = {name: path.read_text(encoding="utf-8") for name, path in sorted(pages.items())}
+    chosen = [name for name, html in texts.items() if OPT_IN in html] or list(texts)
+    for name in chosen:
+        target = copy / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(spaced(texts[name]), encoding="utf-8")
 
 
-def build_index(root: Path, problems: Problems) -> int:
-    """Index the HTML under `root` into root/pagefind/; returns the number of files written."""
+def build_index(pages: dict[str, Path], bundle: Path, problems: Problems) -> None:
+    """Index the HTML `pages` (public name → file) into the folder `bundle`."""
     where = Source(CONFIG_FILE)
     binary, reason = executable()
     if binary is None:
         problems.add("E090", where, reason=reason)
-        return 0
-    bundle = root / urls.PAGEFIND
+        return
     # PAGEFIND_* variables and a pagefind.yml in the working folder configure the command;
     # neither may change what a build writes, so it runs in a fresh folder without them.
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
     with tempfile.TemporaryDirectory(prefix="gongshi-search-") as temp:
         copy = Path(temp) / "site"
-        _copy_for_index(root, copy)
+        _copy_for_index(pages, copy)
         command = [str(binary), "--site", str(copy), "--output-path", str(bundle), "--quiet"]
         try:
             run = subprocess.run(command, cwd=temp, env=env, capture_output=True, text=True,
                                  errors="replace", timeout=TIMEOUT, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
             problems.add("E091", where, reason=str(exc) or type(exc).__name__)
-            return 0
+            return
     if run.returncode != 0 or not (bundle / ENTRY).is_file():
         said = (run.stderr + run.stdout).strip().splitlines()
         problems.add("E091", where,
                      reason=f"退出码 {run.returncode}：{' '.join(said[-3:]) or '没有输出'}")
-        return 0
+        return
     canonical_filters(bundle)
-    return sum(1 for p in bundle.rglob("*") if p.is_file())

@@ -27,7 +27,7 @@ from pathlib import Path
 from types import FrameType
 from urllib.parse import unquote, urlsplit
 
-from .build import build
+from .build import BuildReport, build
 from .errors import BuildFailed, Problems, report_warnings
 from .load.site import SiteFiles, load_config
 
@@ -38,6 +38,7 @@ POLL_SECONDS = 0.25
 WATCHED = ("content", "theme", "site_config.yml")
 
 Report = Callable[[Problems], str]
+Summary = Callable[[BuildReport], str]
 Snapshot = dict[str, tuple[int, int]]
 
 
@@ -65,13 +66,13 @@ class Preview:
     out: Path
     report: Report
     log: Callable[[str], None] = print
+    summary: Summary = lambda result: f"已生成 {result.pages} 个页面，用时 {result.seconds:.1f} 秒。"
     version: int = 0
     error: str | None = None
     built: bool = False  # a good build exists in `out`
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def rebuild(self) -> None:
-        started = time.perf_counter()
         try:
             result = build(self.root, self.out)
         except BuildFailed as failed:
@@ -82,7 +83,7 @@ class Preview:
             message = error
         else:
             error = None
-            message = f"已生成 {result.pages} 个页面，用时 {time.perf_counter() - started:.1f} 秒。"
+            message = self.summary(result)
             if result.warnings:
                 message = f"{message}\n{report_warnings(result.warnings)}"
         with self.lock:
@@ -248,12 +249,13 @@ def _stop_on_sigterm() -> None:
 
 
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, out: Path | None = None,
-          report: Report = lambda problems: problems.report()) -> int:
+          report: Report = lambda problems: problems.report(), summary: Summary | None = None) -> int:
     """Build, serve and watch until Ctrl+C (or SIGTERM); the exit status."""
     root = root.resolve()
     temporary = None if out is not None else Path(tempfile.mkdtemp(prefix="gongshi-serve-"))
     target = out if out is not None else Path(str(temporary)) / "site"
-    preview = Preview(root, target, report, log=lambda text: print(text, flush=True))
+    preview = Preview(root, target, report, log=lambda text: print(text, flush=True),
+                      **({"summary": summary} if summary else {}))
     try:
         seen = snapshot(root)  # before building: a save during the first build is not missed
         preview.rebuild()

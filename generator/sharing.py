@@ -32,7 +32,6 @@ from . import urls
 from .errors import Problems
 from .history import CACHE_DIR
 from .model import SiteConfig
-from .output import Staging
 
 if TYPE_CHECKING:
     from .pagemeta import PageMeta
@@ -238,16 +237,3 @@ class CardPainter:
                 last = last[:-1]
             lines = lines[: max_lines - 1] + [last + "…"]
         return lines
-
-
-def write_images(images: ShareImages, pages: list[PageMeta | None], root: Path,
-                 staging: Staging) -> int:
-    """The site's default image and every card the pages use."""
-    cards = {m.image: m.card for m in pages if m is not None and m.card is not None}
-    if images.default_file is not None:
-        staging.copy(images.default_file, images.default)
-    if cards:
-        painter = CardPainter(images, root)
-        for path in sorted(cards):
-            staging.write(path, painter.png(cards[path]))
-    return len(cards) + (images.default_file is not None)

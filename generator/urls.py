@@ -104,14 +104,26 @@ def relative(target: str, current: str) -> str:
     """The link from the page at public path `current` to public path `target`.
 
     Relative links make the output work under any base path and from a plain local server.
+    Pure string work (what posixpath.relpath gives, without its getcwd per call): every
+    page calls this for each of its links.
     """
-    here = current if current.endswith("/") or current == "" else posixpath.dirname(current) + "/"
-    if here in ("", "/"):
+    here = current.rsplit("/", 1)[0].split("/") if "/" in current else []
+    if not here or here == [""]:
         return target or "./"
-    link = posixpath.relpath(target or ".", here.rstrip("/") or ".")
-    if target == "" or target.endswith("/"):
-        link = link.rstrip("/") + "/"
-    return "./" if link == "./" else link.removeprefix("./")
+    wanted = target.split("/") if target else []
+    folder = target == "" or target.endswith("/")
+    if folder:
+        wanted = wanted[:-1] if wanted else []
+    common = 0
+    for mine, theirs in zip(here, wanted):
+        if mine != theirs:
+            break
+        common += 1
+    parts = [".."] * (len(here) - common) + wanted[common:]
+    if not parts:
+        return "./" if folder else "."
+    link = "/".join(parts)
+    return link + "/" if folder else link
 
 
 def absolute(base_url: str, path: str) -> str:

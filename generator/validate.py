@@ -43,6 +43,7 @@ class Validator:
     def __init__(self, content: Content, root: Path, problems: Problems):
         self.content = content
         self.root = root
+        self.content_dir = (root / CONTENT_DIR).resolve()
         self.problems = problems
         self.units = {u.id: u for u in content.units}
         self.documents = {d.id for d in content.documents}
@@ -180,9 +181,8 @@ class Validator:
         """
         path = posixpath.normpath(posixpath.join(posixpath.dirname(record_file), src))
         full = self.root / path
-        content = (self.root / CONTENT_DIR).resolve()
         if "://" in src or src.startswith("/") or not path.startswith(f"{CONTENT_DIR}/") \
-                or content not in full.resolve().parents:
+                or self.content_dir not in full.resolve().parents:
             self.problems.add("E053", where, src=src)
         elif not full.is_file():
             self.problems.add("E051", where, src=src)

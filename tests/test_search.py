@@ -115,7 +115,9 @@ def test_a_pagefind_that_cannot_run_stops_the_build(small_site: Path, tmp_path: 
     site stays as it was."""
     out = tmp_path / "out"
     build(small_site, out)
-    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    with (small_site / "content/news/2014-07-01-first.md").open("a", encoding="utf-8") as news:
+        news.write("\n补充一段新的内容。\n")  # a page changed: its index must be made again
     program = tmp_path / "pagefind"
     if binary == "failing":
         program.write_text("#!/bin/sh\necho 'Error: disk full' >&2\nexit 3\n", encoding="utf-8")
@@ -129,7 +131,7 @@ def test_a_pagefind_that_cannot_run_stops_the_build(small_site: Path, tmp_path: 
     else:
         assert error.code == "E091" and "退出码 3" in error.message and "disk full" in error.message
     assert error.file == "site_config.yml" and "search: false" in error.hint
-    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert not list(tmp_path.glob(".out.tmp-*"))
 
 

@@ -17,12 +17,16 @@ Each source kind has its place (shared/domain.md, "The contract, field by field"
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
+import pickle
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..errors import Problems, Source, relpath
+from .. import parallel
+from ..cache import BuildCache, Parsed
+from ..errors import Problems, Source, SourceError, relpath
 from ..fields import Slug, build_record
 from ..model import (
     Article,
@@ -38,7 +42,7 @@ from ..model import (
     Unit,
 )
 from .frontmatter import split_front_matter
-from .text import read_text
+from .text import decode, read_bytes
 from .yamlpos import YList, YMap, parse_yaml
 
 T = TypeVar("T")
@@ -48,14 +52,30 @@ CONTENT_DIR = "content"
 
 
 class SiteFiles:
-    """Finds and reads the files of one site folder, refusing links that leave it."""
+    """Finds and reads the files of one site folder, refusing links that leave it.
 
-    def __init__(self, root: Path, problems: Problems):
+    With a build cache, a file whose path, size and mtime are as when it was last parsed
+    without problems is not read again: its records come from the cache. Each record that
+    came from a file gets a fingerprint (the file's digest and the record's place in it),
+    which later tells which pages show something that changed.
+    """
+
+    def __init__(self, root: Path, problems: Problems, cache: BuildCache | None = None):
         self.root = root.resolve()
         self.problems = problems
+        self.cache = cache or BuildCache.disabled()
+        self.fingerprints: dict[int, tuple[object, bytes]] = {}  # id(record) → (record, fingerprint)
+        self.present: set[str] = set()  # every source file looked at, site-relative
+        self._digest: bytes | None = None  # of the file `text` read last
 
     def where(self, path: Path) -> Source:
-        return Source(relpath(path, self.root))
+        return Source(self.name(path))
+
+    def name(self, path: Path) -> str:
+        text, root = str(path), str(self.root)
+        if text.startswith(root + os.sep):
+            return text[len(root) + 1 :].replace(os.sep, "/")
+        return relpath(path, self.root)
 
     def inside(self, path: Path) -> bool:
         try:
@@ -66,22 +86,45 @@ class SiteFiles:
         return True
 
     def walk(self, folder: str, suffixes: tuple[str, ...]) -> Iterator[Path]:
+        """The files under content/<folder> with one of `suffixes`, in path order; names
+        starting with `.` or `_` are skipped, linked folders never followed."""
         base = self.root / CONTENT_DIR / folder
         if not base.is_dir():
             return
-        for path in sorted(base.rglob("*")):
-            if any(part.startswith((".", "_")) for part in path.relative_to(base).parts):
+        linked = base.resolve() != base  # content/ or the folder itself is a link: check every file
+        found: list[tuple[tuple[str, ...], Path, bool]] = []  # (parts, path, is a linked folder)
+        folders: list[tuple[tuple[str, ...], str]] = [((), str(base))]
+        while folders:
+            parts, current = folders.pop()
+            try:
+                entries = list(os.scandir(current))
+            except OSError:
                 continue
-            if path.is_symlink() and path.is_dir():  # never followed; one leaving the site is an error
+            for entry in entries:
+                if entry.name.startswith((".", "_")):
+                    continue
+                here = (*parts, entry.name)
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((here, entry.path))
+                elif entry.is_symlink() and entry.is_dir():
+                    found.append((here, Path(entry.path), True))
+                elif os.path.splitext(entry.name)[1].lower() in suffixes and entry.is_file():
+                    found.append((here, Path(entry.path), linked or entry.is_symlink()))
+        for _, path, check in sorted(found, key=lambda f: f[0]):
+            if path.is_dir():  # never followed; one leaving the site is an error
                 self.inside(path)
-                continue
-            if path.suffix.lower() in suffixes and path.is_file() and self.inside(path):
+            elif not check or self.inside(path):
                 yield path
 
     def text(self, path: Path) -> str | None:
         if path.is_symlink() and not self.inside(path):
             return None
-        return read_text(path, self.where(path), self.problems)
+        where = self.where(path)
+        data = read_bytes(path, where, self.problems)
+        if data is None:
+            return None
+        self._digest = hashlib.blake2b(data, digest_size=16).digest()
+        return decode(data, where, self.problems)
 
     def yaml(self, path: Path) -> Any:
         """The parsed file (None if it is empty), or FAILED after reporting why."""
@@ -91,6 +134,64 @@ class SiteFiles:
         before = len(self.problems.errors)
         data = parse_yaml(text, self.where(path), self.problems)
         return FAILED if data is None and len(self.problems.errors) > before else data
+
+    def records(self, path: Path, parse: Callable[[Path], list[T]]) -> list[T]:
+        return self.records_of([path], parse)[0]
+
+    def records_of(self, paths: list[Path], parse: Callable[[Path], list[T]]) -> list[list[T]]:
+        """The records of each file: remembered if the file is unchanged since it was parsed
+        without problems, else `parse(path)` (in worker processes when there are many files),
+        then remembered."""
+        found: list[list[T]] = [[] for _ in paths]
+        todo: list[tuple[int, str, os.stat_result]] = []
+        remembered: list[tuple[int, str, os.stat_result]] = []
+        for n, path in enumerate(paths):
+            name = self.name(path)
+            self.present.add(name)
+            try:
+                stat = path.stat()
+            except OSError:
+                found[n] = parse(path)  # which reports why it cannot be read
+                continue
+            unchanged = self.cache.unchanged(name, stat.st_size, stat.st_mtime_ns)
+            (remembered if unchanged else todo).append((n, name, stat))
+        for entry, parsed in zip(remembered, self.cache.parsed([name for _, name, _ in remembered]), strict=True):
+            if parsed is None:
+                todo.append(entry)
+            else:
+                found[entry[0]] = self._known(entry[1], parsed)
+        todo.sort(key=lambda entry: entry[0])
+        results = parallel.run(len(todo), lambda i: self._parse(paths[todo[i][0]], parse))
+        for (n, name, stat), (digest, blob, errors) in zip(todo, results, strict=True):
+            self.problems.errors.extend(errors)
+            parsed = Parsed(digest or b"", pickle.loads(blob))
+            if digest is None:
+                found[n] = parsed.records
+                continue
+            if not errors:
+                self.cache.remember_parsed(name, stat.st_size, stat.st_mtime_ns, parsed, blob)
+            found[n] = self._known(name, parsed)
+        return found
+
+    def _parse(self, path: Path, parse: Callable[[Path], list[T]]) -> tuple[bytes | None, bytes, list[SourceError]]:
+        """(digest of the file, its records pickled, its problems): what travels back from
+        a worker process."""
+        saved, self.problems, self._digest = self.problems, Problems(), None
+        try:
+            records = parse(path)
+            return self._digest, pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL), self.problems.errors
+        finally:
+            self.problems = saved
+
+    def _known(self, name: str, parsed: Parsed) -> list[Any]:
+        for number, record in enumerate(parsed.records):
+            self._fingerprint(record, parsed.digest + f"{name}:{number}".encode())
+        return parsed.records
+
+    def _fingerprint(self, record: object, identity: bytes) -> None:
+        self.fingerprints[id(record)] = (record, hashlib.blake2b(identity, digest_size=16).digest())
+        for number, item in enumerate(getattr(record, "items", ())):
+            self._fingerprint(item, identity + f"/{number}".encode())
 
 
 def _expect(value: Any, shape: type, where: Source, problems: Problems) -> bool:
@@ -123,18 +224,22 @@ def _load_list(files: SiteFiles, name: str, cls: Callable[..., T], required: boo
             files.problems.add("E003", where, name=f"{CONTENT_DIR}/{name}",
                                hint=f"创建 {CONTENT_DIR}/{name}，每项以“- ”开头")
         return []
-    data = files.yaml(path)
-    if data is None and not required:  # an optional list with nothing in it yet
-        return []
-    if data is FAILED or not _expect(data, YList, where, files.problems):
-        return []
-    records = []
-    for entry, line in zip(data, data.lines):
-        if _expect(entry, YMap, where.at(line), files.problems):
-            record = build_record(cls, entry, where.at(line), files.problems)
-            if record is not None:
-                records.append(record)
-    return records
+
+    def parse(path: Path) -> list[T]:
+        data = files.yaml(path)
+        if data is None and not required:  # an optional list with nothing in it yet
+            return []
+        if data is FAILED or not _expect(data, YList, where, files.problems):
+            return []
+        records = []
+        for entry, line in zip(data, data.lines):
+            if _expect(entry, YMap, where.at(line), files.problems):
+                record = build_record(cls, entry, where.at(line), files.problems)
+                if record is not None:
+                    records.append(record)
+        return records
+
+    return files.records(path, parse)
 
 
 def _default_id(record: T, path: Path, files: SiteFiles) -> T | None:
@@ -147,16 +252,23 @@ def _default_id(record: T, path: Path, files: SiteFiles) -> T | None:
     return dataclasses.replace(record, id=value)  # type: ignore[type-var]
 
 
+def _each(files: SiteFiles, folder: str, suffixes: tuple[str, ...],
+          parse: Callable[[Path], T | None]) -> list[T]:
+    """The records of every file in a folder, one record (at most) per file."""
+    paths = list(files.walk(folder, suffixes))
+    found = files.records_of(paths, lambda p: [r] if (r := parse(p)) is not None else [])
+    return [record for records in found for record in records]
+
+
 def _load_markdown(files: SiteFiles, folder: str, cls: Callable[..., T]) -> list[T]:
-    records = []
-    for path in files.walk(folder, (".md",)):
+    def parse(path: Path) -> T | None:
         where = files.where(path)
         text = files.text(path)
         if text is None:
-            continue
+            return None
         parts = split_front_matter(text, where, files.problems)
         if parts is None:
-            continue
+            return None
         header, body, body_line = parts
         before = len(files.problems.errors)
         data = parse_yaml(header, where, files.problems, line_offset=1)
@@ -164,62 +276,60 @@ def _load_markdown(files: SiteFiles, folder: str, cls: Callable[..., T]) -> list
             data = YMap()
             data.line, data.lines = 2, {}
         if data is None or not _expect(data, YMap, where.at(2), files.problems):
-            continue
+            return None
         record = build_record(cls, data, where, files.problems, body=body, body_line=body_line,
                               origin=where.at(1))
-        if record is not None:
-            record = _default_id(record, path, files)
-        if record is not None:
-            records.append(record)
-    return records
+        return _default_id(record, path, files) if record is not None else None
+
+    return _each(files, folder, (".md",), parse)
 
 
-def _load_ledgers(files: SiteFiles) -> list[Ledger]:
-    ledgers = []
-    for path in files.walk("rectification", (".yml", ".yaml")):
-        where = files.where(path)
-        data = files.yaml(path)
-        if data is FAILED or not _expect(data, YMap, where, files.problems):
-            continue
-        ledger = build_record(Ledger, data, where, files.problems, origin=where.at(1))
-        if ledger is None:
-            continue
-        if path.stem != ledger.unit:
-            files.problems.add("E046", where.at(data.lines.get("unit")), name=path.name, unit=ledger.unit)
-        items = tuple(dataclasses.replace(item, unit=ledger.unit) for item in ledger.items)
-        ledgers.append(dataclasses.replace(ledger, items=items))
-    return ledgers
+def _load_ledger(files: SiteFiles, path: Path) -> Ledger | None:
+    where = files.where(path)
+    data = files.yaml(path)
+    if data is FAILED or not _expect(data, YMap, where, files.problems):
+        return None
+    ledger = build_record(Ledger, data, where, files.problems, origin=where.at(1))
+    if ledger is None:
+        return None
+    if path.stem != ledger.unit:
+        files.problems.add("E046", where.at(data.lines.get("unit")), name=path.name, unit=ledger.unit)
+    items = tuple(dataclasses.replace(item, unit=ledger.unit) for item in ledger.items)
+    return dataclasses.replace(ledger, items=items)
 
 
-def _load_commitments(files: SiteFiles) -> list[Commitment]:
-    found = []
-    for path in files.walk("commitments", (".yml", ".yaml")):
-        where = files.where(path)
-        data = files.yaml(path)
-        if data is FAILED or not _expect(data, YMap, where, files.problems):
-            continue
-        record = build_record(Commitment, data, where, files.problems, origin=where.at(1))
-        if record is not None:
-            record = _default_id(record, path, files)
-        if record is not None:
-            found.append(record)
-    return found
+def _load_commitment(files: SiteFiles, path: Path) -> Commitment | None:
+    where = files.where(path)
+    data = files.yaml(path)
+    if data is FAILED or not _expect(data, YMap, where, files.problems):
+        return None
+    record = build_record(Commitment, data, where, files.problems, origin=where.at(1))
+    return _default_id(record, path, files) if record is not None else None
 
 
-def load_site(root: Path, problems: Problems) -> Content | None:
-    """Read every source of the site; None if the configuration itself is unusable."""
-    files = SiteFiles(root, problems)
+def load_site(root: Path, problems: Problems, cache: BuildCache | None = None,
+              fingerprints: dict[int, tuple[object, bytes]] | None = None) -> Content | None:
+    """Read every source of the site; None if the configuration itself is unusable.
+
+    `cache`: where unchanged files' records are remembered between builds; `fingerprints`
+    is filled with id(record) → (record, fingerprint) for every record read from a file.
+    """
+    files = SiteFiles(root, problems, cache)
     config = load_config(files)
+    yml = (".yml", ".yaml")
     content = Content(
         config=config,  # type: ignore[arg-type]
         units=tuple(_load_list(files, "units.yml", Unit, required=True)),
         articles=tuple(_load_markdown(files, "news", Article)),
         documents=tuple(_load_markdown(files, "documents", Document)),
-        ledgers=tuple(_load_ledgers(files)),
-        commitments=tuple(_load_commitments(files)),
+        ledgers=tuple(_each(files, "rectification", yml, lambda p: _load_ledger(files, p))),
+        commitments=tuple(_each(files, "commitments", yml, lambda p: _load_commitment(files, p))),
         meetings=tuple(_load_markdown(files, "meetings", Meeting)),
         opinions=tuple(_load_list(files, "opinions.yml", Opinion, required=False)),
         rules=tuple(_load_list(files, "rules.yml", Rule, required=False)),
         pages=tuple(_load_markdown(files, "pages", Page)),
     )
+    files.cache.forget_sources_except(files.present)
+    if fingerprints is not None:
+        fingerprints.update(files.fingerprints)
     return content if config is not None else None

@@ -72,14 +72,18 @@ def decode(data: bytes, where: Source, problems: Problems) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_text(path: Path, where: Source, problems: Problems) -> str | None:
+def read_bytes(path: Path, where: Source, problems: Problems) -> bytes | None:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             problems.add("E004", where, reason=f"文件太大（{size} 字节，上限 {MAX_FILE_BYTES}）")
             return None
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         problems.add("E004", where, reason=exc.strerror or str(exc))
         return None
-    return decode(data, where, problems)
+
+
+def read_text(path: Path, where: Source, problems: Problems) -> str | None:
+    data = read_bytes(path, where, problems)
+    return None if data is None else decode(data, where, problems)

@@ -8,10 +8,16 @@ PyYAML's SafeLoader is the base. On top of it:
   do not need them);
 - timestamps stay strings, so that one date parser handles `2014-06-30` and
   `2014年6月30日` alike and an impossible date becomes an error with a line, not a crash.
+
+When PyYAML has its C extension (libyaml), ordinary documents are scanned and parsed in C,
+several times faster; anything unusual (a possible anchor or alias, a control character,
+a duplicate key, any error) is parsed again in pure Python, so that what is reported, and
+on which line, never depends on which parser ran.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -104,13 +110,47 @@ def _refuse_tag(loader: _Loader, suffix: str, node: Node) -> None:
     raise _Refused("E013", node.start_mark.line + 1, tag=tag)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)  # type: ignore[arg-type]
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)  # type: ignore[arg-type]
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)  # type: ignore[arg-type]
-_Loader.add_constructor("tag:yaml.org,2002:binary", _construct_text)  # type: ignore[arg-type]
-_Loader.add_constructor("tag:yaml.org,2002:set", _construct_mapping)  # type: ignore[arg-type]
-_Loader.add_constructor("tag:yaml.org,2002:omap", _construct_sequence)  # type: ignore[arg-type]
-_Loader.add_multi_constructor("", _refuse_tag)  # type: ignore[arg-type]
+_FastLoader: Any = None
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _FastLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+        def __init__(self, stream: str):
+            super().__init__(stream)
+            self.duplicates: list[tuple[str, int, int]] = []
+
+
+for _cls in (_Loader, _FastLoader):
+    if _cls is None:
+        continue
+    _cls.add_constructor("tag:yaml.org,2002:map", _construct_mapping)  # type: ignore[arg-type]
+    _cls.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)  # type: ignore[arg-type]
+    _cls.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)  # type: ignore[arg-type]
+    _cls.add_constructor("tag:yaml.org,2002:binary", _construct_text)  # type: ignore[arg-type]
+    _cls.add_constructor("tag:yaml.org,2002:set", _construct_mapping)  # type: ignore[arg-type]
+    _cls.add_constructor("tag:yaml.org,2002:omap", _construct_sequence)  # type: ignore[arg-type]
+    _cls.add_multi_constructor("", _refuse_tag)  # type: ignore[arg-type]
+
+_UNUSUAL = re.compile(r"[&*\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]")
+
+
+def _parse_fast(text: str) -> Any:
+    """The document parsed by libyaml, or `_SLOW` when the pure-Python parser must decide."""
+    if _FastLoader is None or _UNUSUAL.search(text):
+        return _SLOW
+    loader = _FastLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None or not _depth_ok(node, MAX_DEPTH):
+            return _SLOW
+        value = loader.construct_document(node)
+    except (yaml.YAMLError, _Refused, RecursionError):
+        return _SLOW
+    finally:
+        loader.dispose()
+    return _SLOW if loader.duplicates else value
+
+
+_SLOW: Any = object()
 
 
 def parse_yaml(text: str, where: Source, problems: Problems, line_offset: int = 0) -> Any:
@@ -119,6 +159,11 @@ def parse_yaml(text: str, where: Source, problems: Problems, line_offset: int = 
     `line_offset` shifts reported lines, for YAML that starts further down a file
     (front matter after its opening `---`).
     """
+    value = _parse_fast(text)
+    if value is not _SLOW:
+        if line_offset:
+            _shift(value, line_offset)
+        return value
     try:
         loader = _Loader(text)  # the reader refuses control characters right here
     except yaml.reader.ReaderError as exc:

@@ -1,0 +1,254 @@
+"""The build cache: what earlier builds worked out, kept in `.gongshi-cache/` in the site folder.
+
+Deleting it at any time only costs time: every entry is checked against what it was made
+from before it is used, and a build without it writes the same bytes. It holds
+
+- the records parsed from each source file, keyed by the file's path, size and mtime;
+- the HTML of each Markdown body, keyed by the fingerprint of the file it came from;
+- for each output folder, what every output file was made from (its signature), and its
+  size, mtime and SHA-256 as written, so that an unchanged page is neither rendered nor
+  rewritten;
+- small memos (the inputs of each template).
+
+One SQLite file; its name carries the format version, and it is emptied when the generator
+code or a library it renders with changes (`code_fingerprint`). Any trouble with it (a
+read-only site folder, a damaged file) turns it into a cache that remembers nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import pickle
+import sqlite3
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .history import CACHE_DIR
+
+DATABASE = "build-v1.sqlite"
+JINJA_DIR = "jinja-v1"  # compiled templates (Jinja's own bytecode cache)
+# Libraries whose output ends up in the pages: a new version must not reuse old HTML.
+LIBRARIES = ("jinja2", "markdown", "pymdownx", "nh3", "feedgen", "yaml", "lxml")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,
+                                    digest BLOB, records BLOB);
+CREATE TABLE IF NOT EXISTS html (key BLOB PRIMARY KEY, html BLOB, assets BLOB);
+CREATE TABLE IF NOT EXISTS outputs (folder TEXT, file TEXT, signature BLOB, size INTEGER,
+                                    mtime INTEGER, sha256 TEXT, PRIMARY KEY (folder, file));
+CREATE TABLE IF NOT EXISTS memo (key TEXT PRIMARY KEY, value BLOB);
+"""
+
+
+def code_fingerprint() -> str:
+    """Changes whenever the generator's code, Python or a rendering library changes."""
+    digest = hashlib.blake2b(f"{__version__} {sys.version}".encode(), digest_size=16)
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    for name in LIBRARIES:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin:
+            stat = os.stat(spec.origin)
+            digest.update(f"{name} {spec.origin} {stat.st_size} {stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Written:
+    """One output file as the last build left it."""
+
+    signature: bytes  # what it was made from (see incremental.py)
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The records one source file gave, with the digest of its bytes."""
+
+    digest: bytes
+    records: list[Any]
+
+
+class BuildCache:
+    """The cache of one site folder; `BuildCache.disabled()` remembers nothing.
+
+    Reads happen as the build goes; writes wait in memory until `save`, which writes them in
+    one short transaction, so two builds of one site (a preview and a build) barely contend.
+    """
+
+    def __init__(self, site_dir: Path | None, code: str = ""):
+        self.folder = site_dir / CACHE_DIR if site_dir is not None else None
+        self.db: sqlite3.Connection | None = None
+        self.pending: list[tuple[str, Iterable[tuple[Any, ...]]]] = []
+        self._sources: dict[str, tuple[int, int]] | None = None  # path → (size, mtime) remembered
+        if self.folder is not None:
+            try:
+                self.db = self._open(self.folder / DATABASE, code or code_fingerprint())
+            except (OSError, sqlite3.Error):
+                self.db = None
+
+    @classmethod
+    def disabled(cls) -> BuildCache:
+        return cls(None)
+
+    @staticmethod
+    def _open(path: Path, code: str) -> sqlite3.Connection:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for attempt in (1, 2):
+            db = sqlite3.connect(path, timeout=30, isolation_level=None)
+            try:
+                db.executescript(SCHEMA)
+                row = db.execute("SELECT value FROM meta WHERE key = 'code'").fetchone()
+                if row is None or row[0] != code:  # made by other code: start afresh
+                    db.executescript("BEGIN IMMEDIATE; DELETE FROM sources; DELETE FROM html;"
+                                     "DELETE FROM outputs; DELETE FROM memo; COMMIT;")
+                    db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (code,))
+                return db
+            except sqlite3.DatabaseError:
+                db.close()
+                if attempt == 2:
+                    raise
+                path.unlink(missing_ok=True)  # damaged: start again, once
+        raise AssertionError("unreachable")
+
+    @property
+    def jinja_folder(self) -> Path | None:
+        """Where Jinja keeps compiled templates, or None without a usable cache."""
+        if self.db is None or self.folder is None:
+            return None
+        folder = self.folder / JINJA_DIR
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError:
+            return None
+        return folder
+
+    def _read(self, sql: str, values: tuple[Any, ...] = ()) -> list[Any]:
+        if self.db is None:
+            return []
+        try:
+            return self.db.execute(sql, values).fetchall()
+        except sqlite3.Error:
+            self.close()
+            return []
+
+    def _write(self, sql: str, rows: Iterable[tuple[Any, ...]], lazily: bool = False) -> None:
+        """Queue a write for `save`; `lazily`: the rows are made only then (from data that
+        does not change meanwhile)."""
+        if self.db is not None:
+            self.pending.append((sql, rows if lazily else list(rows)))
+
+    # ---- parsed source files ----------------------------------------------------------
+
+    def unchanged(self, path: str, size: int, mtime_ns: int) -> bool:
+        """Whether the file is as when its records were remembered."""
+        if self._sources is None:
+            self._sources = {p: (s, m) for p, s, m in self._read("SELECT path, size, mtime FROM sources")}
+        return self._sources.get(path) == (size, mtime_ns)
+
+    def parsed(self, paths: list[str]) -> Iterator[Parsed | None]:
+        """The remembered records of each file (None where they cannot be read), a few
+        hundred files at a time: the records of a whole site need not be in memory twice."""
+        for start in range(0, len(paths), 500):
+            chunk = tuple(paths[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = {p: (d, r) for p, d, r in
+                    self._read(f"SELECT path, digest, records FROM sources WHERE path IN ({marks})", chunk)}
+            for path in chunk:
+                try:
+                    digest, blob = rows[path]
+                    yield Parsed(digest, pickle.loads(blob))
+                except Exception:  # gone meanwhile, or not what this code wrote: parse it again
+                    yield None
+
+    def remember_parsed(self, path: str, size: int, mtime_ns: int, parsed: Parsed, blob: bytes) -> None:
+        """`blob`: the records pickled."""
+        self._write("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)",
+                    [(path, size, mtime_ns, parsed.digest, blob)])
+
+    def forget_sources_except(self, present: set[str]) -> None:
+        """Drop the entries of source files that are gone."""
+        if self._sources is not None:
+            self._write("DELETE FROM sources WHERE path = ?", ((p,) for p in self._sources if p not in present))
+
+    # ---- Markdown bodies -------------------------------------------------------------
+
+    def html(self, keys: list[bytes]) -> dict[bytes, tuple[str, list[str]]]:
+        found: dict[bytes, tuple[str, list[str]]] = {}
+        for start in range(0, len(keys), 500):
+            chunk = tuple(keys[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for key, html, assets in self._read(f"SELECT key, html, assets FROM html WHERE key IN ({marks})",
+                                                chunk):
+                found[key] = (html.decode("utf-8"), pickle.loads(assets))
+        return found
+
+    def remember_html(self, entries: dict[bytes, tuple[str, list[str]]]) -> None:
+        """The HTML goes in as UTF-8 bytes, encoded only while it is written: handing the
+        text itself to SQLite would leave a UTF-8 copy of it attached to every string."""
+        self._write("INSERT OR REPLACE INTO html VALUES (?, ?, ?)",
+                    ((key, html.encode("utf-8"), pickle.dumps(assets)) for key, (html, assets) in entries.items()),
+                    lazily=True)
+
+    # ---- output folders --------------------------------------------------------------
+
+    def outputs(self, folder: Path) -> dict[str, Written]:
+        rows = self._read("SELECT file, signature, size, mtime, sha256 FROM outputs WHERE folder = ?",
+                          (str(folder),))
+        return {file: Written(signature, size, mtime, sha) for file, signature, size, mtime, sha in rows}
+
+    def remember_outputs(self, folder: Path, changed: dict[str, Written], removed: Iterable[str]) -> None:
+        key = str(folder)
+        self._write("DELETE FROM outputs WHERE folder = ? AND file = ?", ((key, f) for f in removed))
+        self._write("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?)",
+                    ((key, f, w.signature, w.size, w.mtime_ns, w.sha256) for f, w in changed.items()))
+
+    def forget_outputs(self, folder: Path) -> None:
+        self._write("DELETE FROM outputs WHERE folder = ?", [(str(folder),)])
+
+    # ---- small memos -------------------------------------------------------------------
+
+    def memo(self, key: str) -> Any:
+        rows = self._read("SELECT value FROM memo WHERE key = ?", (key,))
+        try:
+            return pickle.loads(rows[0][0]) if rows else None
+        except Exception:
+            return None
+
+    def remember(self, key: str, value: Any) -> None:
+        self._write("INSERT OR REPLACE INTO memo VALUES (?, ?)", [(key, pickle.dumps(value))])
+
+    # ---- writing -----------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Write what this build added, in one transaction."""
+        if self.db is None or not self.pending:
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            for sql, rows in self.pending:
+                self.db.executemany(sql, rows)
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            self.close()
+        self.pending = []
+
+    def close(self) -> None:
+        if self.db is not None:
+            try:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                self.db.close()
+            except sqlite3.Error:
+                pass
+            self.db = None

@@ -1,0 +1,256 @@
+"""What each output is made from, as one digest: its signature.
+
+When an output's signature equals the one recorded by the last build and the file is still
+there as written, the output is not rendered again. A signature covers everything the
+output's bytes can depend on:
+
+- the generator's code and the libraries it renders with (`cache.code_fingerprint`);
+- the site configuration and the "as of" date (every page shows them);
+- for a page: its template and every template that one extends, includes or imports (their
+  sources, as found in the theme folders, so a site's own override counts), and the parts
+  of `site` those templates read (`site.as_of`, `site.pages`, …, found in their syntax
+  tree; a template that uses `site` in any other way depends on all of it);
+- the output itself: its path, title, crumbs and feeds, and its context: the records it
+  shows and what was computed from them.
+
+Values are fingerprinted by pickling them. Records read from files are already known by
+their file's digest (see load.site.SiteFiles), and so are whole parts of the site shared by
+many pages, so a page's signature costs a short pickle, not a walk over the site.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import os
+import pickle
+import types
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import meta, nodes
+
+Digest = bytes
+Known = dict[int, tuple[object, Digest]]  # id(value) → (value, its fingerprint)
+
+
+def _digest(data: bytes | memoryview) -> Digest:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _known(digest: Digest) -> None:
+    """Stands for a value known by its fingerprint in a pickle (never unpickled)."""
+
+
+def _function(module: str, name: str, defaults: tuple[Any, ...] | None) -> None:
+    """Stands for a function in a pickle (never unpickled)."""
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, file: io.BytesIO, known: Known):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.known = known
+
+    def reducer_override(self, obj: Any) -> Any:
+        hit = self.known.get(id(obj))
+        if hit is not None and hit[0] is obj:
+            return _known, (hit[1],)
+        if isinstance(obj, types.FunctionType) and "<" in obj.__qualname__:  # a lambda: a ledger filter
+            return _function, (obj.__module__, obj.__qualname__, obj.__defaults__)
+        return NotImplemented
+
+
+class Fingerprints:
+    """Fingerprints of values, remembering those of records and shared values by identity."""
+
+    def __init__(self, known: Known | None = None):
+        self.known: Known = dict(known or {})
+
+    def of(self, value: Any) -> Digest:
+        hit = self.known.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        buffer = io.BytesIO()
+        _Pickler(buffer, self.known).dump(value)  # a new pickler: clearing a used one's memo costs more
+        return _digest(buffer.getbuffer())
+
+    def remember(self, value: Any) -> Digest:
+        """The fingerprint of a value that many outputs share, worked out once."""
+        digest = self.of(value)
+        self.known[id(value)] = (value, digest)
+        return digest
+
+
+@dataclass(frozen=True)
+class TemplateInputs:
+    digest: Digest  # of the sources of the template and of every template it uses
+    site: tuple[str, ...] | None  # the attributes of `site` it reads; None: all of `site`
+
+
+def _site_reads(ast: nodes.Template) -> set[str] | None:
+    """The attributes of `site` a template reads (`site.x`, `site["x"]`); None if it uses
+    `site` in any other way (passes it on, loops over it, assigns it)."""
+    reads: set[str] = set()
+    covered: set[int] = set()
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+        target = node.node
+        if isinstance(target, nodes.Name) and target.name == "site":
+            if isinstance(node, nodes.Getattr):
+                reads.add(node.attr)
+            elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+                reads.add(node.arg.value)
+            else:
+                continue
+            covered.add(id(target))
+    for name in ast.find_all(nodes.Name):
+        if name.name == "site" and id(name) not in covered:
+            return None
+    return reads
+
+
+def template_inputs(env: jinja2.Environment, names: Iterable[str]) -> dict[str, TemplateInputs]:
+    """For each template: the digest of its sources and the parts of `site` it reads."""
+    sources: dict[str, str] = {}
+    uses: dict[str, set[str] | None] = {}  # template → templates it names (None: computed names)
+    reads: dict[str, set[str] | None] = {}
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if name in sources:
+            continue
+        sources[name] = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
+        ast = env.parse(sources[name])
+        found = list(meta.find_referenced_templates(ast))
+        uses[name] = None if None in found else {n for n in found if n is not None}
+        reads[name] = _site_reads(ast)
+        todo.extend(uses[name] or ())
+    every = sorted(env.list_templates()) if None in uses.values() else []
+    result = {}
+    for name in names:
+        closure, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current in closure:
+                continue
+            closure.add(current)
+            todo.extend(uses.get(current) or ())
+        dynamic = any(uses[c] is None for c in closure)
+        digest = hashlib.blake2b(digest_size=16)
+        for member in sorted(closure | set(every if dynamic else ())):
+            source = sources.get(member) or env.loader.get_source(env, member)[0]  # type: ignore[union-attr]
+            digest.update(member.encode() + b"\0" + source.encode() + b"\0")
+        attrs: set[str] | None = set()
+        for member in closure:
+            member_reads = reads[member]
+            if dynamic or member_reads is None or attrs is None:
+                attrs = None
+            else:
+                attrs |= member_reads
+        result[name] = TemplateInputs(digest.digest(), None if attrs is None else tuple(sorted(attrs)))
+    return result
+
+
+def inputs_digest(root: Path, themes: list[Path], extra: tuple[Any, ...]) -> Digest:
+    """A digest of everything a build of `root` reads: the path, size and modification time
+    of every file of its configuration, content and themes (linked folders followed once),
+    and `extra` (the code, the git history, the date…). Equal digests: nothing changed."""
+    digest = hashlib.blake2b(digest_size=16)
+    seen: set[str] = set()
+    folders = [str(p) for p in (root / "site_config.yml", root / "content", *themes)]
+    while folders:
+        top = folders.pop(0)
+        try:
+            entries = sorted(os.scandir(top), key=lambda e: e.name)
+        except NotADirectoryError:
+            entries = []
+            stat = os.stat(top)
+            digest.update(f"{top}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        except OSError:
+            entries = []
+        for entry in entries:
+            try:
+                if entry.is_dir():
+                    real = os.path.realpath(entry.path)
+                    if real not in seen:
+                        seen.add(real)
+                        folders.append(entry.path)
+                    continue
+                stat = entry.stat()
+                digest.update(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            except OSError:  # a broken link
+                digest.update(f"{entry.path}\0missing\n".encode())
+    digest.update(Fingerprints().of(extra))
+    return digest.digest()
+
+
+def cached_template_inputs(env: jinja2.Environment, names: Iterable[str], cache: Any) -> dict[str, TemplateInputs]:
+    """`template_inputs`, remembered in the build cache while the theme stays the same."""
+    names = sorted(names)
+    theme = hashlib.blake2b(digest_size=16)
+    for name in sorted(env.list_templates()):
+        theme.update(name.encode() + b"\0" + env.loader.get_source(env, name)[0].encode() + b"\0")  # type: ignore[union-attr]
+    key = f"templates:{theme.hexdigest()}:{','.join(names)}"
+    found = cache.memo(key)
+    if not isinstance(found, dict):
+        found = template_inputs(env, names)
+        cache.remember(key, found)
+    return found
+
+
+class Signatures:
+    """Signatures of the outputs of one build."""
+
+    def __init__(self, code: str, site: Any, known: Known, templates: dict[str, TemplateInputs]):
+        self.fp = Fingerprints(known)
+        self.site = site
+        self.templates = templates
+        self.shared: dict[int, str] = {}  # id of a field value of `site` → the field's name
+        for f in dataclasses.fields(site):
+            self.shared.setdefault(id(getattr(site, f.name)), f.name)
+        self.base = _digest(code.encode() + self.fp.remember(site.config) + site.as_of.isoformat().encode())
+        self._site_parts: dict[tuple[str, ...] | None, Digest] = {}
+
+    def value(self, value: Any) -> Any:
+        """`value` for a signature: a known value (a record, the HTML of a body, a part of
+        the site many outputs share) becomes its fingerprint, and so do known values in a
+        list or tuple; the pickle of the rest is then short and quick."""
+        known = self.fp.known
+        hit = known.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        kind = type(value)
+        if kind is list or kind is tuple:
+            items = []
+            for item in value:
+                hit = known.get(id(item))
+                items.append(hit[1] if hit is not None and hit[0] is item else item)
+            return items
+        if id(value) in self.shared and getattr(self.site, self.shared[id(value)]) is value:
+            return self.fp.remember(value)
+        return value
+
+    def site_part(self, attrs: tuple[str, ...] | None) -> Digest:
+        """The fingerprint of the parts of the site a template reads (None: all of it)."""
+        if attrs not in self._site_parts:
+            values = [getattr(self.site, a, None) for a in attrs or ()]
+            if attrs is None or any(callable(v) for v in values):  # site.body() may read anything
+                names = [f.name for f in dataclasses.fields(self.site)]
+                values = [getattr(self.site, n) for n in names]
+            self._site_parts[attrs] = self.fp.of([self.value(v) for v in values])
+        return self._site_parts[attrs]
+
+    def page(self, output: Any) -> Digest:
+        inputs = self.templates[output.template]
+        fields = (output.path, output.template, output.title, output.section, output.crumbs,
+                  output.date, output.feeds, output.meta)
+        context = [(key, self.value(value)) for key, value in output.context.items()]
+        return _digest(self.base + inputs.digest + self.site_part(inputs.site)
+                       + self.fp.of((fields, context)))
+
+    def of(self, *values: Any) -> Digest:
+        """The signature of another output (a feed, a data file) made from `values`."""
+        return _digest(self.base + self.fp.of([self.value(v) for v in values]))

@@ -1,0 +1,185 @@
+"""Every file of the output as a job: the files it writes, its signature, how to make it.
+
+Pages come from the plan; feeds, open data, the sitemap, the OPML list, robots.txt, the
+theme's static files and the images beside the content are jobs too, so that one loop
+(`run`) decides for all of them what to skip, renders the rest in parallel and writes only
+bytes that changed. The manifest, which lists every file, is made after that loop.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from . import parallel, urls
+from .cache import Written
+from .errors import Problems, Source, relpath
+from .bulletins import sms_files
+from .feeds import Feed, opml, render_feed, render_json_feed
+from .incremental import Signatures
+from .opendata import DataSet, render_data
+from .output import Staging
+from .plan import Output
+from .progress import Progress
+from .render import render_output, theme_dirs
+from .site import Site
+from .sharing import CardPainter, ShareImages
+from .sitemap import robots, sitemap, web_manifest
+
+
+@dataclass(frozen=True)
+class Job:
+    files: tuple[str, ...]
+    signature: Callable[[], bytes]
+    make: Callable[[], Sequence[bytes | str]]  # the content of each of `files`
+    template: str = ""  # pages: the template, for error reports
+    path: str = ""  # pages: the public path, for error reports
+
+
+@dataclass(frozen=True)
+class Done:
+    """What one job left: each file's record and whether it was staged (new bytes)."""
+
+    files: tuple[tuple[str, Written, bool], ...] = ()
+    error: tuple[str, str, int | None, str] | None = None  # template, message, line, page path
+
+
+def page_jobs(env: jinja2.Environment, site: Site, outputs: list[Output], sig: Signatures) -> list[Job]:
+    return [Job((o.file,), lambda o=o: sig.page(o), lambda o=o: (render_output(env, site, o),),
+                o.template, o.path) for o in outputs]
+
+
+def other_jobs(env: jinja2.Environment, site: Site, outputs: list[Output], feeds: list[Feed],
+               sets: list[DataSet], sig: Signatures) -> list[Job]:
+    jobs = [Job((f.rss_path, f.atom_path, f.json_path),
+                lambda f=f: sig.of(f, site.units, site.satisfaction, site.asset_sizes),
+                lambda f=f: (*render_feed(f, site), render_json_feed(f, site))) for f in feeds]
+    jobs += [Job((d.path + ".csv", d.path + ".json"), lambda d=d: sig.of(d), lambda d=d: render_data(d, site))
+             for d in sets]
+    jobs += [Job((path,), lambda text=text: sig.of(text), lambda text=text: (text,))
+             for path, text in sms_files(site)]
+    config = site.config
+    manifest_source = env.loader.get_source(env, urls.WEB_MANIFEST)[0] if env.loader else ""
+    jobs += [
+        Job((urls.OPML,), lambda: sig.of([(f.slug, f.title, f.link, f.group) for f in feeds]),
+            lambda: (opml(feeds, site),)),
+        Job(("sitemap.xml",), lambda: sig.of([(o.path, o.date) for o in outputs], site.newest),
+            lambda: (sitemap(outputs, config.base_url, site.newest),)),
+        Job(("robots.txt",), lambda: sig.of("robots"), lambda: (robots(config.base_url),)),
+        Job((urls.WEB_MANIFEST,), lambda: sig.of("webmanifest", manifest_source),
+            lambda: (web_manifest(env, config),)),
+    ]
+    return jobs
+
+
+def image_jobs(images: ShareImages, outputs: list[Output], root: Path, sig: Signatures) -> list[Job]:
+    """The site's default share image and every card the pages use (a card's name is the
+    digest of what it shows, so the name is its signature)."""
+    jobs = []
+    default = images.default_file
+    if default is not None:
+        jobs.append(Job((images.default,), lambda: _stat_signature(default), lambda: (default.read_bytes(),)))
+    cards = {o.meta.image: o.meta.card for o in outputs if o.meta is not None and o.meta.card is not None}
+    if cards:
+        painter = CardPainter(images, root)
+        jobs += [Job((path,), lambda path=path: sig.of("card", path), lambda path=path: (painter.png(cards[path]),))
+                 for path in sorted(cards)]
+    return jobs
+
+
+def copy_jobs(root: Path, site: Site) -> list[Job]:
+    """The theme's static files (the site's own theme first: its files win) and the
+    images and files the content uses."""
+    sources: dict[str, Path] = {}
+    for theme in theme_dirs(root):
+        static = theme / "static"
+        for path in sorted(static.rglob("*")) if static.is_dir() else []:
+            if path.is_file():
+                sources.setdefault(urls.static(relpath(path, static)), path)
+    for asset in site.assets:
+        sources[urls.media(asset)] = root / asset
+    return [Job((name,), lambda p=path: _stat_signature(p), lambda p=path: (p.read_bytes(),))
+            for name, path in sources.items()]
+
+
+def _stat_signature(path: Path) -> bytes:
+    stat = os.stat(path)
+    return hashlib.blake2b(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}".encode(), digest_size=16).digest()
+
+
+def _kept(job: Job, signature: bytes, staging: Staging) -> Done | None:
+    """The job's files as the last build left them, if they need not be made again."""
+    previous = [staging.unchanged(name, signature) for name in job.files]
+    if any(p is None for p in previous):
+        return None
+    return Done(tuple((name, p, False) for name, p in zip(job.files, previous, strict=True)))  # type: ignore[misc]
+
+
+def _make(job: Job, signature: bytes, staging: Staging) -> Done:
+    try:
+        made = job.make()
+    except jinja2.TemplateError as exc:
+        name = getattr(exc, "name", None) or job.template
+        return Done(error=(name, str(exc), getattr(exc, "lineno", None), job.path))
+    return Done(tuple((name, *staging.put(name, data, signature))
+                      for name, data in zip(job.files, made, strict=True)))
+
+
+def _do(job: Job, staging: Staging) -> Done:
+    signature = job.signature()
+    return _kept(job, signature, staging) or _make(job, signature, staging)
+
+
+def run(jobs: list[Job], staging: Staging, problems: Problems, progress: Progress) -> tuple[dict[str, Written], set[str]]:
+    """Do every job; returns every output file's record, and the names of those staged.
+
+    After an earlier build, the signatures are worked out here first and only the jobs
+    whose inputs changed go to the worker processes (a worker touching the whole site
+    just to find it unchanged costs more than it saves). Without one, every job is made,
+    and the workers work out the signatures too.
+
+    A template mistake is reported once (E062), not once per page that uses the template.
+    """
+    latest = {name: n for n, job in enumerate(jobs) for name in job.files}  # a file made twice: the last wins
+    jobs = [job for n, job in enumerate(jobs) if all(latest[name] == n for name in job.files)]
+    results: list[Done] = []
+    if staging.previous:
+        progress.stage("比较输入", len(jobs))
+        todo: list[tuple[Job, bytes]] = []
+        for job in jobs:
+            signature = job.signature()
+            kept = _kept(job, signature, staging)
+            if kept is None:
+                todo.append((job, signature))
+            else:
+                results.append(kept)
+            progress.advance()
+        progress.stage("生成页面", len(todo))
+        results += parallel.run(len(todo), lambda i: _make(*todo[i], staging), progress.advance)
+    else:
+        progress.stage("生成页面", len(jobs))
+        results = parallel.run(len(jobs), lambda i: _do(jobs[i], staging), progress.advance)
+    return _collect(results, problems)
+
+
+def _collect(results: list[Done], problems: Problems) -> tuple[dict[str, Written], set[str]]:
+    files: dict[str, Written] = {}
+    staged: set[str] = set()
+    seen: set[tuple[str, str]] = set()
+    for done in results:
+        if done.error is not None:
+            template, message, line, path = done.error
+            if (template, message) not in seen:
+                seen.add((template, message))
+                problems.add("E062", Source(f"theme/templates/{template}", line),
+                             problem=f"{message}（生成 {path or '首页'} 时）", template=template)
+        for name, written, is_staged in done.files:
+            files[name] = written
+            if is_staged:
+                staged.add(name)
+    return files, staged

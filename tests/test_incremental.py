@@ -1,0 +1,262 @@
+"""Incremental builds: after any kind of change, a rebuild that reuses the cache and the
+previous output gives the very bytes of a clean build, and rewrites only what changed.
+
+The kinds of change are the ones issue 7 names: a news body, a ledger item's status, a
+unit's name, a template, the configuration; and deleting the cache only costs time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from conftest import write
+from generator import parallel
+from generator.build import build
+from generator.incremental import template_inputs
+from generator.render import default_theme
+
+NEWS = "content/news/2014-06-01-second.md"
+LEDGER = "content/rectification/edu.yml"
+ARTICLE_PAGE = "news/2014-06-01-second/index.html"
+QUIET_PAGE = "documents/city-notice/index.html"  # shows none of the records the changes touch
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def stamps(out: Path) -> dict[str, tuple[int, int]]:
+    """(inode, mtime) of every file: what rsync and a web server's caches go by."""
+    return {p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in out.rglob("*") if p.is_file()}
+
+
+def replace(site: Path, relative: str, old: str, new: str) -> None:
+    path = site / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {relative}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def override_template(site: Path, name: str, old: str, new: str) -> None:
+    """The site's own copy of a default template, with one change."""
+    text = (default_theme() / "templates" / name).read_text(encoding="utf-8")
+    assert old in text
+    write(site, f"theme/templates/{name}", text.replace(old, new, 1))
+
+
+CHANGES: dict[str, Callable[[Path], None]] = {
+    "news body": lambda site: replace(site, NEWS, "听取居民意见。", "听取居民意见。会后逐条答复。"),
+    "ledger status": lambda site: replace(site, LEDGER, "    status: 整改中\n",
+                                          "    status: 已完成\n    completed: 2014-07-08\n"),
+    "unit name": lambda site: replace(site, "content/units.yml", "name: 东街街道", "name: 东街街道办事处"),
+    # the commitments page finds the names of units through `site.units`, not its context
+    "name of a unit with commitments": lambda site: replace(site, "content/units.yml", "name: 区教育局",
+                                                            "name: 区教育和体育局"),
+    "template": lambda site: override_template(site, "article.html", "</article>", "<p>（完）</p>\n</article>"),
+    "base template": lambda site: override_template(site, "base.html", "</footer>", "<p>本站测试</p>\n</footer>"),
+    "config": lambda site: replace(site, "site_config.yml", "as_of: 2014-07-15", "as_of: 2014-07-20"),
+    "config title": lambda site: replace(site, "site_config.yml", "title: 测试区群众路线网", "title: 测试区专题网"),
+    "new record": lambda site: write(site, "content/news/2014-07-02-third.md",
+                                     "---\ntitle: 第三条新闻\ndate: 2014-07-02\ncolumn: news\nunit: edu\n---\n正文\n"),
+    "removed record": lambda site: (site / "content/news/2014-07-01-first.md").unlink(),
+}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_incremental_build_is_byte_identical_to_a_clean_build(
+        change: str, processes: str, small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GONGSHI_JOBS", processes)
+    monkeypatch.setattr(parallel, "MIN_PARALLEL", 2)  # the small site: use workers all the same
+    out = tmp_path / "out"
+    build(small_site, out)
+    CHANGES[change](small_site)
+    report = build(small_site, out)
+    clean = tmp_path / "clean"
+    build(small_site, clean, use_cache=False)
+    assert tree(out) == tree(clean)
+    assert 0 < report.written < report.files
+
+
+def test_an_edit_rewrites_only_the_files_that_show_it(small_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(small_site, out)
+    before = stamps(out)
+    CHANGES["news body"](small_site)
+    report = build(small_site, out)
+    after = stamps(out)
+    rewritten = sorted(name for name in after if after[name] != before.get(name))
+    assert ARTICLE_PAGE in rewritten
+    assert "feeds/all.xml" in rewritten and "feeds/unit/street.xml" in rewritten
+    assert "manifest.json" in rewritten
+    assert QUIET_PAGE not in rewritten and "index.html" not in rewritten  # the home page shows titles only
+    assert "static/site.css" not in rewritten
+    assert report.written == len(rewritten) < len(after) // 4
+    assert "会后逐条答复" in (out / ARTICLE_PAGE).read_text(encoding="utf-8")
+
+
+def test_a_status_change_reaches_every_page_that_counts_it(small_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(small_site, out)
+    before = tree(out)
+    CHANGES["ledger status"](small_site)
+    build(small_site, out)
+    after = tree(out)
+    changed = {name for name in after if after[name] != before.get(name)}
+    for page in ("rectification/edu/r02/index.html", "rectification/edu/index.html",
+                 "rectification/index.html", "units/edu/index.html", "index.html",
+                 "data/rectification/edu.csv", "data/rectification/all.json", "feeds/rectification.xml"):
+        assert page in changed, page
+    assert ARTICLE_PAGE not in changed
+
+
+def test_nothing_changed_writes_nothing(small_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(small_site, out)
+    before = stamps(out)
+    report = build(small_site, out)
+    assert report.written == 0 and report.removed == 0
+    assert stamps(out) == before
+
+
+def test_deleting_the_cache_only_costs_time(small_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(small_site, out)
+    before, files = stamps(out), tree(out)
+    shutil.rmtree(small_site / ".gongshi-cache")
+    report = build(small_site, out)
+    assert tree(out) == files
+    assert stamps(out) == before  # compared byte for byte, found equal: not rewritten
+    assert report.written == 0
+    assert (small_site / ".gongshi-cache").is_dir()
+
+
+def test_a_damaged_cache_is_started_afresh(small_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(small_site, out)
+    files = tree(out)
+    for path in (small_site / ".gongshi-cache").rglob("*"):
+        if path.is_file():
+            path.write_bytes(b"not a database")
+    CHANGES["news body"](small_site)
+    build(small_site, out)
+    clean = tmp_path / "clean"
+    build(small_site, clean, use_cache=False)
+    assert tree(out) == tree(clean) != files
+
+
+def test_a_file_changed_in_the_output_by_hand_is_made_again(small_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(small_site, out)
+    files = tree(out)
+    (out / QUIET_PAGE).write_text("changed by hand", encoding="utf-8")
+    (out / ARTICLE_PAGE).unlink()
+    (out / "news" / "extra.html").write_text("added by hand", encoding="utf-8")
+    build(small_site, out)
+    assert tree(out) == files
+
+
+def test_the_cache_is_in_the_site_folder_and_not_in_content(small_site: Path, tmp_path: Path) -> None:
+    content = {p: p.stat().st_mtime_ns for p in (small_site / "content").rglob("*")}
+    build(small_site, tmp_path / "out")
+    assert (small_site / ".gongshi-cache").is_dir()
+    assert {p: p.stat().st_mtime_ns for p in (small_site / "content").rglob("*")} == content
+
+
+def test_two_output_folders_do_not_share_what_they_hold(small_site: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "one", tmp_path / "two"
+    build(small_site, first)
+    build(small_site, second)
+    CHANGES["news body"](small_site)
+    build(small_site, first)
+    report = build(small_site, second)
+    assert tree(first) == tree(second)
+    assert report.written > 0
+
+
+def test_a_build_renders_in_several_processes(small_site: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pages are rendered by forked workers (their process ids differ from ours)."""
+    monkeypatch.setenv("GONGSHI_JOBS", "2")
+    monkeypatch.setattr(parallel, "MIN_PARALLEL", 2)
+    pids = parallel.run(8, lambda i: os.getpid())
+    assert len(pids) == 8 and os.getpid() not in pids
+    out = tmp_path / "out"
+    report = build(small_site, out, use_cache=False)
+    assert report.pages > 20 and (out / "index.html").is_file()
+
+
+def test_a_new_commit_rebuilds_what_shows_the_history(small_site: Path, tmp_path: Path) -> None:
+    def git(*args: str) -> None:
+        env = {**os.environ, "GIT_AUTHOR_NAME": "编辑", "GIT_AUTHOR_EMAIL": "e@example.gov.cn",
+               "GIT_COMMITTER_NAME": "编辑", "GIT_COMMITTER_EMAIL": "e@example.gov.cn",
+               "GIT_AUTHOR_DATE": "2014-07-01T10:00:00+08:00", "GIT_COMMITTER_DATE": "2014-07-01T10:00:00+08:00"}
+        subprocess.run(["git", "-C", str(small_site), *args], check=True, env=env, capture_output=True)
+
+    git("init", "-q")
+    git("add", "content", "site_config.yml")
+    git("commit", "-qm", "初始内容")
+    out = tmp_path / "out"
+    build(small_site, out)
+    replace(small_site, LEDGER, "deadline: 2014-07-10", "deadline: 2014-07-31")
+    build(small_site, out)  # uncommitted: the manifest says so
+    git("commit", "-qam", "r02 延期")
+    build(small_site, out)
+    clean = tmp_path / "clean"
+    build(small_site, clean, use_cache=False)
+    assert tree(out) == tree(clean)
+    assert "2014-07-31" in (out / "rectification/edu/r02/index.html").read_text(encoding="utf-8")
+
+
+def test_the_date_of_the_build_counts_when_the_site_gives_none(small_site: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    replace(small_site, "site_config.yml", "as_of: 2014-07-15\n", "")
+    out = tmp_path / "out"
+    for day in (15, 16):
+        moment = dt.datetime(2014, 7, day, 12, tzinfo=dt.UTC)
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(moment.timestamp())))
+        build(small_site, out)
+        clean = tmp_path / f"clean-{day}"
+        build(small_site, clean, use_cache=False)
+        assert tree(out) == tree(clean)
+        assert f"2014年7月{day}日" in (out / "index.html").read_text(encoding="utf-8")
+
+
+# ---- which templates and parts of the site a page depends on ------------------------------
+
+
+def environment(templates: dict[str, str]) -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.DictLoader(templates))
+
+
+def test_a_template_depends_on_what_it_extends_includes_and_imports() -> None:
+    templates = {"base.html": "{{ site.as_of }}{% block main %}{% endblock %}",
+                 "macros.html": "{% macro m() %}{{ site.pages|length }}{% endmacro %}",
+                 "page.html": '{% extends "base.html" %}{% from "macros.html" import m with context %}'
+                              '{% block main %}{% include "part.html" %}{{ m() }}{% endblock %}',
+                 "part.html": "{{ site['units'] }}",
+                 "other.html": "{{ page.title }}"}
+    inputs = template_inputs(environment(templates), ["page.html", "other.html"])
+    assert inputs["page.html"].site == ("as_of", "pages", "units")
+    assert inputs["other.html"].site == ()
+    templates["part.html"] += " "
+    changed = template_inputs(environment(templates), ["page.html", "other.html"])
+    assert changed["page.html"].digest != inputs["page.html"].digest
+    assert changed["other.html"].digest == inputs["other.html"].digest
+
+
+@pytest.mark.parametrize("source", ["{% for x in site.columns %}{{ x }}{% endfor %}{{ f(site) }}",
+                                    "{% set s = site %}{{ s.as_of }}",
+                                    "{% include page.template %}"])
+def test_a_template_that_uses_the_site_freely_depends_on_all_of_it(source: str) -> None:
+    inputs = template_inputs(environment({"t.html": source, "x.html": ""}), ["t.html"])
+    assert inputs["t.html"].site is None
