@@ -48,25 +48,28 @@ class Done:
 
 
 def page_jobs(env: jinja2.Environment, site: Site, outputs: list[Output], sig: Signatures) -> list[Job]:
-    return [Job((o.file,), lambda o=o: sig.page(o), lambda o=o: (render_output(env, site, o),),
-                o.template, o.path) for o in outputs]
+    def job(o: Output) -> Job:
+        return Job((o.file,), lambda: sig.page(o), lambda: (render_output(env, site, o),), o.template, o.path)
+
+    return [job(o) for o in outputs]
 
 
 def other_jobs(site: Site, outputs: list[Output], feeds: list[Feed], sets: list[DataSet],
                sig: Signatures) -> list[Job]:
-    jobs = [Job((f.rss_path, f.atom_path), lambda f=f: sig.of(f, site.units, site.satisfaction),
-                lambda f=f: render_feed(f, site)) for f in feeds]
-    jobs += [Job((d.path + ".csv", d.path + ".json"), lambda d=d: sig.of(d), lambda d=d: render_data(d, site))
-             for d in sets]
+    def feed(f: Feed) -> Job:
+        return Job((f.rss_path, f.atom_path), lambda: sig.of(f, site.units, site.satisfaction),
+                   lambda: render_feed(f, site))
+
+    def data(d: DataSet) -> Job:
+        return Job((d.path + ".csv", d.path + ".json"), lambda: sig.of(d), lambda: render_data(d, site))
+
     config = site.config
-    jobs += [
-        Job((urls.OPML,), lambda: sig.of([(f.slug, f.title, f.link, f.group) for f in feeds]),
-            lambda: (opml(feeds, site),)),
-        Job(("sitemap.xml",), lambda: sig.of([(o.path, o.date) for o in outputs], site.newest),
-            lambda: (sitemap(outputs, config.base_url, site.newest),)),
-        Job(("robots.txt",), lambda: sig.of("robots"), lambda: (robots(config.base_url),)),
-    ]
-    return jobs
+    return [*map(feed, feeds), *map(data, sets),
+            Job((urls.OPML,), lambda: sig.of([(f.slug, f.title, f.link, f.group) for f in feeds]),
+                lambda: (opml(feeds, site),)),
+            Job(("sitemap.xml",), lambda: sig.of([(o.path, o.date) for o in outputs], site.newest),
+                lambda: (sitemap(outputs, config.base_url, site.newest),)),
+            Job(("robots.txt",), lambda: sig.of("robots"), lambda: (robots(config.base_url),))]
 
 
 def copy_jobs(root: Path, site: Site) -> list[Job]:
@@ -80,8 +83,11 @@ def copy_jobs(root: Path, site: Site) -> list[Job]:
                 sources.setdefault(urls.static(relpath(path, static)), path)
     for asset in site.assets:
         sources[urls.media(asset)] = root / asset
-    return [Job((name,), lambda p=path: _stat_signature(p), lambda p=path: (p.read_bytes(),))
-            for name, path in sources.items()]
+
+    def copy(name: str, path: Path) -> Job:
+        return Job((name,), lambda: _stat_signature(path), lambda: (path.read_bytes(),))
+
+    return [copy(name, path) for name, path in sources.items()]
 
 
 def _stat_signature(path: Path) -> bytes:
