@@ -6,11 +6,13 @@ stops after a stage that found any, before anything is published.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import parallel, urls
 from .cache import BuildCache, Written, code_fingerprint
@@ -96,7 +98,7 @@ def render_bodies(content: Content, root: Path, problems: Problems, cache: Build
     renderer = MarkdownRenderer(exists)
 
     def render(i: int) -> tuple[str, list[str], list[str]]:
-        kind, record, page = records[todo[i]]
+        _, record, page = records[todo[i]]
         folder = record.origin.file.rsplit("/", 1)[0]
         result = renderer.render(record.body, folder,
                                  lambda path, page=page: urls.relative(urls.media(path), page))
@@ -123,6 +125,23 @@ def render_bodies(content: Content, root: Path, problems: Problems, cache: Build
         assets.update(urls.content_file(record.origin.file, i.src) for i in getattr(record, "images", ()))
     cache.remember_html(remember)
     return html, assets
+
+
+def _without_markdown(content: Content, known: Known) -> Content:
+    """The records without their Markdown text, once it is HTML: from here on every stage
+    uses the HTML (`Site.body`), and the text of a large site is tens of megabytes that
+    every worker process would otherwise carry. A record keeps its fingerprint."""
+
+    def drop(record: Any) -> Any:
+        if not record.body:
+            return record
+        lighter = dataclasses.replace(record, body="")
+        if id(record) in known:
+            known[id(lighter)] = (lighter, known.pop(id(record))[1])
+        return lighter
+
+    return dataclasses.replace(content, **{kind: tuple(map(drop, getattr(content, kind)))  # type: ignore[arg-type]
+                                           for kind in ("articles", "documents", "meetings", "pages")})
 
 
 def prepare(root: Path, problems: Problems | None = None, accept_removals: bool = False,
@@ -153,6 +172,7 @@ def prepare(root: Path, problems: Problems | None = None, accept_removals: bool 
     _raise_if(problems)
     html, assets = render_bodies(content, root, problems, cache, known, progress)
     _raise_if(problems)
+    content = _without_markdown(content, known)
     progress.stage("统计")
     site = build_site(content, html, default_as_of(content.config.as_of), history)
     check_index_numbers(content.documents, site.index_numbers, problems)
@@ -190,7 +210,8 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
             # nothing changed: nothing to do (the warnings of that build still stand)
             report = BuildReport(done[1], len(previous), 0.0, out, warnings=list(done[2]))
         else:
-            site = prepare(root, problems, accept_removals, cache, known := {}, progress, history)
+            known: Known = {}
+            site = prepare(root, problems, accept_removals, cache, known, progress, history)
             cache.save()
             report = _write(root, out, site, Staging(out, previous, existing), cache, known, code,
                             problems, progress)

@@ -97,6 +97,7 @@ def _site_reads(ast: nodes.Template) -> set[str] | None:
     reads: set[str] = set()
     covered: set[int] = set()
     for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+        assert isinstance(node, (nodes.Getattr, nodes.Getitem))
         target = node.node
         if isinstance(target, nodes.Name) and target.name == "site":
             if isinstance(node, nodes.Getattr):

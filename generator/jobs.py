@@ -50,8 +50,10 @@ class Done:
 
 
 def page_jobs(env: jinja2.Environment, site: Site, outputs: list[Output], sig: Signatures) -> list[Job]:
-    return [Job((o.file,), lambda o=o: sig.page(o), lambda o=o: (render_output(env, site, o),),
-                o.template, o.path) for o in outputs]
+    def job(o: Output) -> Job:
+        return Job((o.file,), lambda: sig.page(o), lambda: (render_output(env, site, o),), o.template, o.path)
+
+    return [job(o) for o in outputs]
 
 
 def other_jobs(env: jinja2.Environment, site: Site, outputs: list[Output], feeds: list[Feed],
@@ -103,8 +105,11 @@ def copy_jobs(root: Path, site: Site) -> list[Job]:
                 sources.setdefault(urls.static(relpath(path, static)), path)
     for asset in site.assets:
         sources[urls.media(asset)] = root / asset
-    return [Job((name,), lambda p=path: _stat_signature(p), lambda p=path: (p.read_bytes(),))
-            for name, path in sources.items()]
+
+    def copy(name: str, path: Path) -> Job:
+        return Job((name,), lambda: _stat_signature(path), lambda: (path.read_bytes(),))
+
+    return [copy(name, path) for name, path in sources.items()]
 
 
 def _stat_signature(path: Path) -> bytes:

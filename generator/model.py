@@ -2,7 +2,9 @@
 
 Fields declared with `spec(kind, label)` are the editors' contract (see shared/domain.md,
 "The contract, field by field"): their names are public and must not be renamed. Plain
-`field(...)` entries are filled by the loader (source position, body, owning unit).
+`field(...)` entries are filled by the loader (source position, body, owning unit). The
+Markdown `body` is read only by the Markdown stage: the site the later stages see holds the
+records without it, and the HTML in `Site.body(kind, id)`.
 """
 
 from __future__ import annotations

@@ -10,9 +10,11 @@ build's time goes.
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 import time
+from collections.abc import Callable
 from typing import TextIO
 
 TIMINGS = os.environ.get("GONGSHI_TIMINGS") == "1"
@@ -24,7 +26,7 @@ class Progress:
     """Silent unless `show`; the build calls `stage`, `advance` and `finish`."""
 
     def __init__(self, show: bool = False, stream: TextIO | None = None,
-                 clock: type[time.perf_counter] = time.perf_counter):  # type: ignore[valid-type]
+                 clock: Callable[[], float] = time.perf_counter):
         self.show = show
         self.stream = stream or sys.stderr
         self.clock = clock
@@ -73,7 +75,7 @@ class Progress:
             self.drawn = False
         if TIMINGS:
             marks = [*self.timings, ("", time.perf_counter(), time.process_time(), _resident_mb())]
-            for (label, wall, cpu, _), (_, next_wall, next_cpu, mb) in zip(marks, marks[1:]):
+            for (label, wall, cpu, _), (_, next_wall, next_cpu, mb) in itertools.pairwise(marks):
                 print(f"{label:<10} {next_wall - wall:7.3f} s  cpu {next_cpu - cpu:7.3f} s  "
                       f"{mb:6.0f} MB at its end", file=sys.stderr)
 

@@ -115,7 +115,7 @@ def relative(target: str, current: str) -> str:
     if folder:
         wanted = wanted[:-1] if wanted else []
     common = 0
-    for mine, theirs in zip(here, wanted):
+    for mine, theirs in zip(here, wanted, strict=False):
         if mine != theirs:
             break
         common += 1

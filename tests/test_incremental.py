@@ -16,8 +16,8 @@ from pathlib import Path
 
 import jinja2
 import pytest
-
 from conftest import write
+
 from generator import parallel
 from generator.build import build
 from generator.incremental import template_inputs

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import FIXTURES, REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES, REPO
 from generator.errors import Problems, Source
 from generator.load import yamlpos
 from generator.load.frontmatter import split_front_matter
