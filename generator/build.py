@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import parallel, urls
-from .cache import BuildCache, code_fingerprint
+from .cache import BuildCache, Written, code_fingerprint
 from .compute import default_as_of
-from .errors import BuildFailed, Problems
+from .errors import BuildFailed, Problems, SourceError
 from .feeds import plan_feeds
+from .freshness import warn_quiet_columns
+from .govfeeds import record_feeds
 from .history import History, check_removals, read_history
 from .incremental import Known, Signatures, cached_template_inputs, inputs_digest
-from .jobs import copy_jobs, other_jobs, page_jobs
+from .indexno import check_index_numbers
+from .jobs import copy_jobs, image_jobs, other_jobs, page_jobs
 from .jobs import run as run_jobs
 from .load.site import load_site
 from .manifest import MANIFEST, manifest
@@ -28,9 +32,12 @@ from .markdown import MarkdownRenderer
 from .model import Content
 from .opendata import data_sets
 from .output import Staging, check_target, survey
+from .pagemeta import with_meta
 from .plan import plan
 from .progress import Progress
 from .render import make_environment, theme_dirs
+from .search import build_index
+from .sharing import check_files, share_images
 from .site import Site, build_site
 from .validate import validate
 
@@ -43,6 +50,7 @@ class BuildReport:
     out: Path
     written: int = 0  # files new or changed in the output folder
     removed: int = 0  # files deleted from it
+    warnings: list[SourceError] = field(default_factory=list)
 
     @property
     def unchanged(self) -> int:
@@ -52,6 +60,14 @@ class BuildReport:
 def _raise_if(problems: Problems) -> None:
     if problems:
         raise BuildFailed(problems)
+
+
+def _line_of(text: str, body: str, body_line: int | None) -> int | None:
+    """The file line where `text` first appears in a Markdown body starting at `body_line`."""
+    for number, line in enumerate(body.splitlines()):
+        if text in line:
+            return (body_line or 1) + number
+    return body_line
 
 
 def render_bodies(content: Content, root: Path, problems: Problems, cache: BuildCache | None = None,
@@ -97,7 +113,7 @@ def render_bodies(content: Content, root: Path, problems: Problems, cache: Build
     for n, (kind, record, _) in enumerate(records):
         body, used, missing = results[n]
         for src in missing:
-            problems.add("E051", record.origin.at(record.body_line), src=src)
+            problems.add("E051", record.origin.at(_line_of(src, record.body, record.body_line)), src=src)
         key = keys[n]
         if key is not None and not missing:
             if key not in cached:
@@ -138,7 +154,8 @@ def prepare(root: Path, problems: Problems | None = None, accept_removals: bool 
     filled with the fingerprint of every record read from a file. `history`: the content's
     git history, if it was read already.
     """
-    problems, progress = problems or Problems(), progress or Progress()
+    problems = problems if problems is not None else Problems()  # an empty one is falsy
+    progress = progress or Progress()
     cache = cache or BuildCache.disabled()
     known = {} if known is None else known
     progress.stage("读取内容")
@@ -148,6 +165,7 @@ def prepare(root: Path, problems: Problems | None = None, accept_removals: bool 
         raise BuildFailed(problems)
     progress.stage("检查内容")
     validate(content, root, problems)
+    check_files(content.config, root, problems)
     history = history or read_history(root)
     if not accept_removals:
         check_removals(history, content, problems)
@@ -157,7 +175,11 @@ def prepare(root: Path, problems: Problems | None = None, accept_removals: bool 
     content = _without_markdown(content, known)
     progress.stage("统计")
     site = build_site(content, html, default_as_of(content.config.as_of), history)
+    check_index_numbers(content.documents, site.index_numbers, problems)
+    _raise_if(problems)
+    warn_quiet_columns(site.config, site.columns, site.as_of, problems)
     site.assets = sorted(assets)
+    site.asset_sizes = {asset: (root / asset).stat().st_size for asset in site.assets}
     return site
 
 
@@ -185,14 +207,15 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
         done = cache.memo(f"inputs:{out}")
         previous = cache.outputs(out)
         if done and done[0] == inputs and existing == {n: (w.size, w.mtime_ns) for n, w in previous.items()}:
-            report = BuildReport(done[1], len(previous), 0.0, out)  # nothing changed: nothing to do
+            # nothing changed: nothing to do (the warnings of that build still stand)
+            report = BuildReport(done[1], len(previous), 0.0, out, warnings=list(done[2]))
         else:
             known: Known = {}
             site = prepare(root, problems, accept_removals, cache, known, progress, history)
             cache.save()
             report = _write(root, out, site, Staging(out, previous, existing), cache, known, code,
                             problems, progress)
-            cache.remember(f"inputs:{out}", (inputs, report.pages))
+            cache.remember(f"inputs:{out}", (inputs, report.pages, report.warnings))
             cache.save()
     finally:
         cache.close()
@@ -208,20 +231,25 @@ def _write(root: Path, out: Path, site: Site, staging: Staging, cache: BuildCach
     """Plan, render what changed, publish; remember what each output file was made from."""
     progress.stage("计划")
     env = make_environment(root, site.config.base_path, cache.jinja_folder)
-    feeds = plan_feeds(site)
+    feeds = plan_feeds(site) + record_feeds(site)
     sets = data_sets(site)
-    outputs = plan(site, feeds, sets)
+    images = share_images(site.config, root)
+    outputs = with_meta(plan(site, feeds, sets), site, images)
     templates = cached_template_inputs(env, {o.template for o in outputs}, cache)
     signatures = Signatures(code, site, known, templates)
     try:
-        work = page_jobs(env, site, outputs, signatures) + other_jobs(site, outputs, feeds, sets, signatures)
+        work = page_jobs(env, site, outputs, signatures) + other_jobs(env, site, outputs, feeds, sets, signatures)
+        work += image_jobs(images, outputs, root, signatures)
         files, staged = run_jobs(work + copy_jobs(root, site), staging, problems, progress)
         _raise_if(problems)
+        if site.config.search:  # after the pages: it indexes them as they are written
+            progress.stage("搜索索引")
+            _index_search(out, staging, files, staged, problems)
+            _raise_if(problems)
         index = manifest({n: w.sha256 for n, w in files.items()}, site.history, site.as_of.isoformat())
         files[MANIFEST], is_staged = staging.put(MANIFEST, index, b"")
         if is_staged:
             staged.add(MANIFEST)
-        # hook: a search index of the pages in `staged` would be brought up to date here
         progress.stage("发布")
         placed = staging.publish(files, staged)
     except BaseException:
@@ -231,4 +259,31 @@ def _write(root: Path, out: Path, site: Site, staging: Staging, cache: BuildCach
     cache.remember_outputs(out, {n: w for n, w in placed.items() if previous.get(n) != w},
                            set(previous) - set(placed))
     removed = len(set(staging.existing) - set(files))
-    return BuildReport(len(outputs), len(files), 0.0, out, written=len(staged), removed=removed)
+    return BuildReport(len(outputs), len(files), 0.0, out, written=len(staged), removed=removed,
+                       warnings=problems.warnings)
+
+
+SEARCH_SIGNATURE = b"search"
+
+
+def _index_search(out: Path, staging: Staging, files: dict[str, Written], staged: set[str],
+                  problems: Problems) -> None:
+    """The search index of the pages in `files`: kept as it is when no page changed, else
+    made again by Pagefind from the pages as they will be published."""
+    pages = {n for n in files if n.endswith(".html")}
+    before = [n for n in staging.previous if n.startswith(urls.PAGEFIND)]
+    kept = {n: staging.unchanged(n, SEARCH_SIGNATURE) for n in before}
+    was = {n for n in staging.previous if n.endswith(".html")}
+    if before and pages == was and not pages & staged and all(kept.values()):
+        files.update(kept)  # type: ignore[arg-type]
+        return
+    sources = {n: (staging.root if n in staged else out) / n for n in pages}
+    with tempfile.TemporaryDirectory(prefix="gongshi-index-") as temp:
+        bundle = Path(temp) / "bundle"
+        build_index(sources, bundle, problems)
+        for path in sorted(bundle.rglob("*")):
+            if path.is_file():
+                name = urls.PAGEFIND + path.relative_to(bundle).as_posix()
+                files[name], is_staged = staging.put(name, path.read_bytes(), SEARCH_SIGNATURE)
+                if is_staged:
+                    staged.add(name)

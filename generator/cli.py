@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import BuildReport, build, prepare
-from .errors import BuildFailed, Problems, SourceError
+from .errors import BuildFailed, Problems, SourceError, in_order, report_warnings
 from .progress import Progress
 
 DESCRIPTION = """gongshi（公示）：群众路线教育实践活动专题网的静态网站生成器。
@@ -42,10 +42,20 @@ def format_error(error: SourceError) -> str:
 
 
 def format_problems(problems: Problems) -> str:
-    """Every error with its handbook section, then the closing line of `Problems.report`."""
-    unique = sorted(set(problems.errors), key=lambda e: (e.file, e.line or 0, e.code))
+    """Every error with its handbook section, then the closing line of `Problems.report`;
+    then the warnings, if any."""
     closing = problems.report().rsplit("\n", 1)[-1]
-    return "\n".join([*(format_error(e) for e in unique), closing])
+    errors = "\n".join([*(format_error(e) for e in in_order(problems.errors)), closing])
+    warnings = format_warnings(problems.warnings)
+    return f"{errors}\n{warnings}" if warnings else errors
+
+
+def format_warnings(warnings: list[SourceError]) -> str:
+    """Every warning with its handbook section, then the closing line ("" if there is none)."""
+    if not warnings:
+        return ""
+    closing = report_warnings(warnings).rsplit("\n", 1)[-1]
+    return "\n".join([*(format_error(w) for w in in_order(warnings)), closing])
 
 
 def _site_argument(parser: argparse.ArgumentParser) -> None:
@@ -116,12 +126,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _print_warnings(warnings: list[SourceError]) -> None:
+    if warnings:
+        print(format_warnings(warnings), file=sys.stderr)
+
+
 def _build_or_check(args: argparse.Namespace) -> int:
     site_dir: Path = args.site
     try:
         if args.command == "check":
-            site = prepare(site_dir.resolve(), accept_removals=args.accept_removals)
-            print(f"检查通过：{site_dir}（数据截至 {site.as_of.isoformat()}）")
+            problems = Problems()
+            site = prepare(site_dir.resolve(), problems, accept_removals=args.accept_removals)
+            print(f"检查通过：{site_dir}（数据截至 {site.as_of.isoformat()}）", flush=True)
+            _print_warnings(problems.warnings)
             return 0
         out = args.output or site_dir / "site"
         report = build(site_dir, out, accept_removals=args.accept_removals,
@@ -129,11 +146,12 @@ def _build_or_check(args: argparse.Namespace) -> int:
     except BuildFailed as failed:
         print(format_problems(failed.problems), file=sys.stderr)
         return 1
+    _print_warnings(report.warnings)  # even with --quiet: they ask the editor to act
     if args.quiet:
         return 0
     index = report.out / "index.html"
     print(summary(report))
-    print(f"打开 {index} 浏览，或运行：python -m http.server -d {report.out} 8000")
+    print(f"打开 {index} 浏览，或运行：python -m http.server -d {report.out} 8000", flush=True)
     return 0
 
 

@@ -3,6 +3,10 @@
 Every message lives in one table (`MESSAGES`) under a stable code, so the wording is in
 one place and the handbook can explain each code. Stages never print or stop on the
 first problem: they add to a `Problems` collector and the build reports them all at once.
+
+Codes starting with W are warnings (提醒): something an editor should look at that does not
+make the site wrong, such as a column with nothing new. They are reported after the errors
+and never stop a build or block publishing.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E035": ("字段“{key}”不能为空", "填写内容，或者删除这个字段"),
     "E036": ("字段“{key}”的标识“{value}”只能由小写英文字母、数字和连字符组成",
              "例如 r01、jiaoyu-ju；标识是公开网址的一部分，发布后不要再改"),
+    "E037": ("字段“{key}”（{label}）至少要写一条", "在 {key}: 下面按“- 内容”的格式逐条写上"),
     # cross-record rules
     "E040": ("引用了不存在的单位“{value}”", "{suggestion}"),
     "E041": ("引用了不存在的栏目“{value}”", "可用栏目：{choices}（在 site_config.yml 的 columns 中定义）"),
@@ -56,6 +61,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E051": ("文件“{src}”不存在", "检查图片路径：路径相对于这篇 Markdown 文件所在的文件夹"),
     "E052": ("进展记录的日期不是从早到晚排列", "progress 中的记录按日期从早到晚排列，最新的写在最后"),
     "E053": ("图片路径“{src}”指向 content/ 目录之外", "把图片放在这篇 Markdown 文件旁边，写相对路径，例如 photo.jpg"),
+    "E054": ("页脚的党政机关网站标识图片“{src}”不在 theme/static/ 文件夹里",
+             "把图片放进站点目录的 theme/static/ 文件夹，footer 的 badge_image 只写文件名，例如 badge_image: dzjg.png"),
+    "E055": ("索引号“{value}”与 {other} 的索引号重复", "索引号不能重复：改正 index_no，或删除它，让 gongshi 按规则生成"),
     # build output
     "E060": ("输出目录 {path} 不是空的，也不是 gongshi 生成的", "换一个输出目录，或先确认其中没有需要的文件后手动清空"),
     "E061": ("输出目录 {path} 不能位于 content/ 之内，也不能是站点目录本身", "用 -o 指定站点目录下的 site/ 或其他目录"),
@@ -64,7 +72,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E070": ("已发布的{label}“{value}”被删除了，却没有标记撤销（最后出现在提交 {commit} 的 {path}）",
              "已发布的内容不能直接删除：恢复它，并加上 withdrawn: {{date: 撤销日期, reason: 撤销原因}}；"
              "确需删除时，用 --accept-removals 明确确认"),
+    # warnings: reported, never stop a build
+    "W001": ("栏目“{name}”（{id}）截至 {as_of} 还没有任何内容",
+             "发布第一条内容；暂不使用的栏目可以从 columns 中删去，或在这一栏目里写 stale_days: 0 不再提醒"),
+    "W002": ("栏目“{name}”（{id}）已有 {days} 天没有新内容：最新一条是 {newest}，数据截至 {as_of}",
+             "发布新内容；这个栏目本来就更新得少，可以在这一栏目里写 stale_days: 90 放宽期限（现在是 {limit} 天），"
+             "写 0 不再提醒"),
+    # search and sharing
+    "E090": ("无法生成站内搜索：{reason}",
+             "安装扩展版 Pagefind：pip install 'pagefind[extended]'；暂时不要站内搜索的，"
+             "在 site_config.yml 里写 search: false"),
+    "E091": ("站内搜索索引生成失败（Pagefind {reason}）",
+             "重新安装：pip install --force-reinstall 'pagefind[extended]'；暂时不要站内搜索的，"
+             "在 site_config.yml 里写 search: false"),
+    "E092": ("{key} 指定的文件“{value}”{problem}",
+             "{hint}"),
 }
+WARNING_PREFIX = "W"
 
 
 @dataclass(frozen=True, order=True)
@@ -96,9 +120,14 @@ class SourceError:
     message: str
     hint: str
 
+    @property
+    def is_warning(self) -> bool:
+        return self.code.startswith(WARNING_PREFIX)
+
     def format(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: 错误 {self.code}: {self.message}\n    → {self.hint}"
+        level = "提醒" if self.is_warning else "错误"
+        return f"{where}: {level} {self.code}: {self.message}\n    → {self.hint}"
 
 
 def make_error(code: str, where: Source, **values: object) -> SourceError:
@@ -106,20 +135,40 @@ def make_error(code: str, where: Source, **values: object) -> SourceError:
     return SourceError(where.file, where.line, code, message.format(**values), hint.format(**values))
 
 
+def in_order(found: list[SourceError]) -> list[SourceError]:
+    """Each problem once, by file and line."""
+    return sorted(set(found), key=lambda e: (e.file, e.line or 0, e.code))
+
+
+def report_warnings(warnings: list[SourceError]) -> str:
+    """Every warning, then a closing line saying they did not stop anything ("" if none)."""
+    unique = in_order(warnings)
+    if not unique:
+        return ""
+    return "\n".join([*(w.format() for w in unique), f"共 {len(unique)} 处提醒，不影响生成和发布。"])
+
+
 @dataclass
 class Problems:
-    """Collects every error of a run; the build stops only after a whole stage ran."""
+    """Collects every error of a run; the build stops only after a whole stage ran.
+
+    Warnings are collected beside the errors and never make the collector true."""
 
     errors: list[SourceError] = field(default_factory=list)
+    warnings: list[SourceError] = field(default_factory=list)
 
     def add(self, code: str, where: Source, **values: object) -> None:
         self.errors.append(make_error(code, where, **values))
+
+    def warn(self, code: str, where: Source, **values: object) -> None:
+        assert code.startswith(WARNING_PREFIX), code
+        self.warnings.append(make_error(code, where, **values))
 
     def __bool__(self) -> bool:
         return bool(self.errors)
 
     def report(self) -> str:
-        unique = sorted(set(self.errors), key=lambda e: (e.file, e.line or 0, e.code))
+        unique = in_order(self.errors)
         lines = [e.format() for e in unique]
         lines.append(f"共 {len(unique)} 处错误，未生成网站；已发布的网站保持不变。")
         return "\n".join(lines)

@@ -1,31 +1,54 @@
-"""Feeds: RSS 2.0 and Atom with feedgen, for the site, each column, each unit,
+"""Feeds: RSS 2.0, Atom (feedgen) and JSON Feed 1.1, for the site, each column, each unit,
 rectification progress and meetings.
 
 Dates come from the content (China time, +08:00), never from the clock, and the channel's
 last-build date is the newest entry's, so an unchanged site gives byte-identical feeds.
 GUIDs are permalinks built from ids: a title fix or a template change never duplicates an
-entry in a reader.
+entry in a reader. An entry edited after publication keeps its publication date and gains
+an `updated` date (the record's `updated` field, or the history of its commitment items), so
+readers show it as changed, not as new. Article images travel as an enclosure and as
+`media:content` (JSON Feed: attachments), with their type and size in bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html as html_lib
+import json
+import mimetypes
 import re
 from urllib.parse import urljoin
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
+from feedgen.util import xml_elem
 
 from . import urls
 from .compute import CHINA, ItemState
 from .markdown import plain_text
-from .model import Article, Meeting
+from .model import Article, Commitment, Meeting
 from .site import Site
 
 _ATTR_URL = re.compile(r'\b(href|src)="([^"]*)"')
+ATOM_NS = "http://www.w3.org/2005/Atom"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+# Python's built-in table only (not the machine's /etc/mime.types): the same type everywhere.
+_TYPES = mimetypes.MimeTypes()
+_TYPES.add_type("image/webp", ".webp")  # missing from Python 3.11's table
+_JSON_HTML_SAFE = (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"))
+
+
+@dataclass(frozen=True)
+class Enclosure:
+    """A file that travels with an entry (an article's image)."""
+
+    url: str  # absolute
+    type: str  # MIME type
+    length: int  # bytes
+    title: str = ""
 _PLAIN_PATH = re.compile(r"(?:[\w\-]+/)*[\w\-]*(?:\.[\w]+)?")  # news/x/, feeds/all.xml
 
 
@@ -39,7 +62,8 @@ class Entry:
     content: str  # HTML with absolute URLs
     author: str = ""
     categories: tuple[str, ...] = ()
-    updated: dt.date | None = None
+    updated: dt.date | None = None  # last edit after publication (never earlier than `date`)
+    enclosures: tuple[Enclosure, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +92,10 @@ class Feed:
     @property
     def atom_path(self) -> str:
         return urls.feed(self.slug, "atom")
+
+    @property
+    def json_path(self) -> str:
+        return urls.feed(self.slug, "json")
 
 
 class Absolute:
@@ -99,6 +127,15 @@ def _esc(text: str) -> str:
     return html_lib.escape(text, quote=True)
 
 
+def _later(published: dt.date, *edits: dt.date | None) -> dt.date | None:
+    """The last edit after publication, if there was one: an entry's `updated` date."""
+    return max((d for d in edits if d and d > published), default=None)
+
+
+def _media_type(name: str) -> str:
+    return _TYPES.guess_type(name)[0] or "application/octet-stream"
+
+
 class EntryMaker:
     def __init__(self, site: Site):
         self.site = site
@@ -123,19 +160,27 @@ class EntryMaker:
         unit = self.site.units.get(unit_id or "")
         return unit.name if unit else ""
 
+    def images(self, record: Article) -> tuple[Enclosure, ...]:
+        """The article's images (front matter `images`), as files with their type and size."""
+        found = []
+        for image in record.images:
+            path = urls.content_file(record.origin.file, image.src)
+            found.append(Enclosure(self.abs.page(urls.media(path)), _media_type(path),
+                                   self.site.asset_sizes[path], image.caption))
+        return tuple(found)
+
     def article(self, record: Article) -> Entry:
         link = self.abs.page(urls.article(record))
-        images = "".join(
-            f'<figure><img src="{self.abs.page(urls.media(urls.content_file(record.origin.file, i.src)))}"'
-            f' alt="{_esc(i.caption or record.title)}"><figcaption>{_esc(i.caption)}</figcaption></figure>'
-            for i in record.images)
-        body = images + self.site.body(record.kind, record.id)
+        enclosures = self.images(record)
+        figures = "".join(f'<figure><img src="{_esc(e.url)}" alt="{_esc(e.title or record.title)}">'
+                          f'<figcaption>{_esc(e.title)}</figcaption></figure>' for e in enclosures)
+        body = figures + self.site.body(record.kind, record.id)
         column = self.site.config.column(record.column)
         cats = tuple(c for c in (column.name if column else "", self.unit_name(record.unit), *record.tags) if c)
         return Entry(guid=link, title=record.title, link=link, date=record.date,
                      summary=record.summary or _summary(plain_text(body)),
                      content=self.abs.html(body, link), author=record.author or self.unit_name(record.unit),
-                     categories=cats, updated=record.updated)
+                     categories=cats, updated=_later(record.date, record.updated), enclosures=enclosures)
 
     def progress(self, state: ItemState) -> list[Entry]:
         item = state.item
@@ -179,7 +224,16 @@ class EntryMaker:
         unit = self.unit_name(m.unit)
         return Entry(guid=link, title=m.title, link=link, date=m.date,
                      summary=m.summary or _summary(plain_text(body)), content=self.abs.html(body, link),
-                     author=unit, categories=(m.kind, unit))
+                     author=unit, categories=(m.kind, unit), updated=_later(m.date, m.updated))
+
+    def commitment(self, c: Commitment, unit: str) -> Entry:
+        """A set of commitments; a later change of an item (its status, mostly) is an update."""
+        link = self.abs.page(urls.commitment(c))
+        items = "".join(f"<li>{_esc(i.text)}（{_esc(i.status)}）</li>" for i in c.items)
+        edits = [change.date for i in c.items for change in self.site.history.of("commitment-item", c.id, i.id)]
+        return Entry(guid=link, title=c.title or f"{unit}公开承诺", link=link, date=c.published,
+                     summary=f"{len(c.items)} 项公开承诺", content=f"<ul>{items}</ul>", author=unit,
+                     categories=(unit, "公开承诺"), updated=_later(c.published, *edits))
 
     def withdrawal(self, title: str, path: str, date: dt.date, reason: str, unit_id: str | None) -> Entry:
         link = self.abs.page(path)
@@ -227,11 +281,7 @@ def plan_feeds(site: Site) -> list[Feed]:
         entries: list[Entry | Deferred] = [make.later(a) for a in index.articles]
         entries += [make.later(m) for m in index.meetings]
         entries += [e for s in states for e in make.progress(s)]
-        entries += [Entry(guid=make.abs.page(urls.commitment(c)), title=c.title or f"{unit.name}公开承诺",
-                          link=make.abs.page(urls.commitment(c)), date=c.published,
-                          summary=f"{len(c.items)} 项公开承诺", author=unit.name,
-                          content="<ul>" + "".join(f"<li>{_esc(i.text)}</li>" for i in c.items) + "</ul>",
-                          categories=(unit.name, "公开承诺")) for c in index.commitments]
+        entries += [make.commitment(c, unit.name) for c in index.commitments]
         feeds.append(Feed(f"unit/{unit.id}", f"{title} · {unit.name}",
                           f"{unit.name}的新闻、整改进展、公开承诺和会议通报", urls.unit(unit.id),
                           _newest(entries, limit), "单位"))
@@ -242,11 +292,35 @@ def _moment(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=CHINA)
 
 
+class _EntryExtras(BaseEntryExtension):
+    """What feedgen 1.0 does not write right: `atom:updated` in an RSS item (RSS 2.0 has no
+    element for a later edit), and enclosures (feedgen drops the rel, type and length of an
+    Atom entry's links). RSS carries one enclosure, the lead image; Atom carries them all."""
+
+    def __init__(self) -> None:
+        self.updated: dt.datetime | None = None
+        self.enclosures: tuple[Enclosure, ...] = ()
+
+    def extend_rss(self, item):  # type: ignore[no-untyped-def]
+        for e in self.enclosures[:1]:
+            xml_elem("enclosure", item, url=e.url, length=str(e.length), type=e.type)
+        if self.updated is not None:
+            xml_elem(f"{{{ATOM_NS}}}updated", item).text = self.updated.isoformat()
+        return item
+
+    def extend_atom(self, entry):  # type: ignore[no-untyped-def]
+        for e in self.enclosures:
+            xml_elem("link", entry, rel="enclosure", href=e.url, type=e.type, length=str(e.length))
+        return entry
+
+
 def render_feed(feed: Feed, site: Site) -> tuple[bytes, bytes]:
     """(RSS 2.0, Atom) bytes of one feed."""
     absolute = Absolute(site.config.base_url)
     fg = FeedGenerator()
     fg.load_extension("dc")
+    fg.load_extension("media")
+    fg.register_extension("extras", BaseExtension, _EntryExtras)
     fg.id(absolute.page(feed.rss_path))
     fg.title(feed.title)
     fg.description(feed.description)
@@ -272,6 +346,11 @@ def render_feed(feed: Feed, site: Site) -> tuple[bytes, bytes]:
         fe.content(e.content, type="CDATA")
         fe.published(_moment(e.date))
         fe.updated(_moment(e.updated or e.date))
+        fe.extras.updated = _moment(e.updated) if e.updated else None
+        fe.extras.enclosures = e.enclosures
+        for enclosure in e.enclosures:
+            fe.media.content(url=enclosure.url, type=enclosure.type, fileSize=str(enclosure.length),
+                             medium="image", group=None)
         if e.author:
             fe.author(name=e.author)
             fe.dc.dc_creator(e.author)
@@ -283,8 +362,44 @@ def render_feed(feed: Feed, site: Site) -> tuple[bytes, bytes]:
     return rss, fg.atom_str(pretty=True)
 
 
+def _json_item(e: Entry) -> dict[str, object]:
+    item: dict[str, object] = {"id": e.guid, "url": e.link, "title": e.title, "content_html": e.content,
+                               "summary": e.summary, "date_published": _moment(e.date).isoformat()}
+    if e.updated:
+        item["date_modified"] = _moment(e.updated).isoformat()
+    if e.author:
+        item["authors"] = [{"name": e.author}]
+    if e.categories:
+        item["tags"] = list(e.categories)
+    if e.enclosures:
+        item["image"] = e.enclosures[0].url
+        item["attachments"] = [{"url": a.url, "mime_type": a.type, "size_in_bytes": a.length,
+                                **({"title": a.title} if a.title else {})} for a in e.enclosures]
+    return item
+
+
+def render_json_feed(feed: Feed, site: Site) -> bytes:
+    """The feed as JSON Feed 1.1 (https://jsonfeed.org/version/1.1), for readers and apps that
+    prefer JSON. Same entries, ids and dates as the RSS and Atom versions."""
+    absolute = Absolute(site.config.base_url)
+    make = EntryMaker(site)
+    document = {"version": JSON_FEED_VERSION, "title": feed.title, "home_page_url": absolute.page(feed.link),
+                "feed_url": absolute.page(feed.json_path), "description": feed.description,
+                "language": site.config.language,
+                "items": [_json_item(make.entry(e)) for e in feed.entries]}
+    text = json.dumps(document, ensure_ascii=False, indent=1)
+    # HTML-safe, as JSON allows: a title like "<script>" stays inert even where a browser
+    # takes the file for HTML. Readers decode \u003c back to "<".
+    for char, escape in _JSON_HTML_SAFE:
+        text = text.replace(char, escape)
+    return text.encode("utf-8") + b"\n"
+
+
 def opml(feeds: list[Feed], site: Site) -> bytes:
-    """An OPML list of every RSS feed, to import into a reader at once."""
+    """An OPML list of every RSS feed, to import into a reader at once.
+
+    Only the RSS version of each feed: OPML outlines are RSS subscriptions, and listing the
+    Atom or JSON twin as well would subscribe a reader to every feed two or three times."""
     absolute = Absolute(site.config.base_url)
     root = ET.Element("opml", version="2.0")
     head = ET.SubElement(root, "head")

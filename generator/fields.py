@@ -135,6 +135,18 @@ class Integer(Kind):
         return {"type": ["integer", "string"], "minimum": 0, "pattern": r"^\s*[0-9]+\s*$"}
 
 
+class Boolean(Kind):
+    expected = "true（是）或 false（否）"
+
+    def convert(self, value: Any, key: str, where: Source, problems: Problems) -> Any:
+        if isinstance(value, bool):
+            return value
+        return self.wrong(value, key, where, problems)
+
+    def json_schema(self, defs: dict[str, Schema]) -> Schema:
+        return {"type": "boolean"}
+
+
 def parse_date(value: Any) -> dt.date | str:
     """A date from `2014-06-30`, `2014/6/30` or `2014年6月30日`; a reason string if not."""
     if isinstance(value, dt.datetime):
@@ -223,11 +235,20 @@ class ListOf(Kind):
         else:
             lines = value.lines
         out = [self.item.convert(v, key, where.at(line), problems) for v, line in zip(value, lines)]
+        if isinstance(self.item, Record) and not all(v is INVALID for v in out):
+            # one broken ledger item must not hide the other items' mistakes: keep the good
+            # ones for the later checks (the build stops anyway, the problem is reported)
+            return tuple(v for v in out if v is not INVALID)
         return INVALID if any(v is INVALID for v in out) else tuple(out)
 
     def json_schema(self, defs: dict[str, Schema]) -> Schema:
         item = self.item.json_schema(defs)
         return {"anyOf": [{"type": "array", "items": item}, item, {"type": "null"}]}
+
+    def required_schema(self, defs: dict[str, Schema]) -> Schema:
+        """A required list needs at least one entry (see `build_record`)."""
+        item = self.item.json_schema(defs)
+        return {"anyOf": [{"type": "array", "items": item, "minItems": 1}, item]}
 
 
 class Record(Kind):
@@ -288,7 +309,8 @@ def record_schema(cls: type, defs: dict[str, Schema]) -> Schema:
         kind: Kind = f.metadata["kind"]
         label: str = f.metadata["label"]
         required = "（必填）" if is_required(f) else "（可选）"
-        schema = kind.json_schema(defs)
+        schema = (kind.required_schema(defs) if isinstance(kind, ListOf) and is_required(f)
+                  else kind.json_schema(defs))
         prop: Schema = {"title": label,
                         "description": f"{label}{required}：{schema.pop('description', kind.expected)}"}
         prop.update(schema)
@@ -331,6 +353,9 @@ def build_record(cls: Callable[..., T], mapping: YMap, where: Source, problems: 
             continue
         value = kind.convert(mapping[name], name, where.at(lines.get(name)), problems)
         if value is INVALID:
+            ok = False
+        elif value == () and is_required(f):  # a required list: `measures: []` says nothing
+            problems.add("E037", where.at(lines.get(name)), key=name, label=f.metadata["label"])
             ok = False
         else:
             values[name] = value

@@ -4,7 +4,9 @@ The public record must not be quietly rewritten. When the site's content is in a
 repository, every committed version of the ledgers and commitments is read, and each change
 of deadline, status, owner, measures or text becomes a dated `Change`. Every record that was
 ever committed is remembered, so that one which disappeared without being withdrawn stops
-the build (`removed`).
+the build (`removed`), together with the commit that first published it (`first`: documents'
+索引号 are numbered in that order). An edit of a published news item, document or meeting
+notice is a change too (its title, or its text).
 
 Reading is one `git log` and one `git cat-file --batch` process; each file version (blob)
 is parsed once and cached under `.gongshi-cache/`, keyed by its blob id, so a repository
@@ -13,7 +15,9 @@ with thousands of commits costs little after the first build.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 import json
 import subprocess
 from dataclasses import dataclass, field
@@ -28,11 +32,15 @@ from .fields import parse_date
 from .model import Content
 
 CACHE_DIR = ".gongshi-cache"
-CACHE_FILE = "history-v1.json"
+CACHE_FILE = "history-v2.json"
 TRACKED = ("rectification", "commitments", "news", "documents", "meetings")
 ITEM_FIELDS = {"deadline": "时限", "status": "状态", "owner": "责任人", "leader": "责任领导",
                "measures": "整改措施", "problem": "问题表述"}
 COMMITMENT_FIELDS = {"deadline": "时限", "status": "兑现状态", "text": "承诺内容"}
+# Markdown records: a changed title is shown old → new; any other edit (not withdrawal, not
+# the editor's `updated` date) as a text change.
+PAGE_FIELDS = {"title": "标题", "text": "正文"}
+NOT_AN_EDIT = ("withdrawn", "updated")
 
 Key = tuple[str, ...]  # ("item", unit, id) | ("commitment-item", set id, id) | (kind, id)
 
@@ -66,6 +74,15 @@ class Sighting:
     path: str
 
 
+@dataclass(frozen=True)
+class Debut:
+    """The commit that first published a record, and the record's own date then."""
+
+    order: int  # the commit's position in the history, oldest first
+    date: dt.date  # the commit's date
+    record_date: str  # ISO date written in the record then (news, documents, meetings), or ""
+
+
 @dataclass
 class History:
     available: bool
@@ -74,6 +91,7 @@ class History:
     dirty: bool = False  # uncommitted changes there
     changes: dict[Key, list[Change]] = field(default_factory=dict)
     seen: dict[Key, Sighting] = field(default_factory=dict)
+    first: dict[Key, Debut] = field(default_factory=dict)
 
     def of(self, *key: str) -> list[Change]:
         return self.changes.get(tuple(key), [])
@@ -106,9 +124,7 @@ def _records(path: str, data: bytes) -> dict[str, Any]:
     try:
         text = data.decode("utf-8-sig")
         if path.endswith(".md"):
-            header = text.split("\n---", 1)[0].lstrip("-\n") if text.startswith("---") else ""
-            meta = yaml.safe_load(header) or {}
-            return {"id": str(meta.get("id") or "")} if isinstance(meta, dict) else {}
+            return _page_record(text)
         doc = yaml.safe_load(text)
     except (UnicodeDecodeError, yaml.YAMLError, RecursionError):
         return {}
@@ -119,6 +135,19 @@ def _records(path: str, data: bytes) -> dict[str, Any]:
         if isinstance(item, dict) and item.get("id") is not None:
             items[str(item["id"])] = {name: _text(item.get(name)) for name in (*ITEM_FIELDS, *COMMITMENT_FIELDS)}
     return {"unit": str(doc.get("unit") or ""), "items": items}
+
+
+def _page_record(text: str) -> dict[str, Any]:
+    """A Markdown record's id, date, title and a fingerprint of everything an edit can change."""
+    header, body = (text.split("\n---", 1) + [""])[:2] if text.startswith("---") else ("", text)
+    meta = yaml.safe_load(header.lstrip("-\n")) or {}
+    if not isinstance(meta, dict):
+        return {}
+    kept = {str(k): v for k, v in meta.items() if k not in NOT_AN_EDIT}
+    digest = hashlib.sha1((json.dumps(kept, ensure_ascii=False, sort_keys=True, default=str)
+                           + "\n" + body.strip()).encode("utf-8")).hexdigest()
+    return {"id": str(meta.get("id") or ""), "date": _text(meta.get("date")),
+            "title": _text(meta.get("title")), "digest": digest}
 
 
 class _Blobs:
@@ -163,7 +192,8 @@ class _Blobs:
 def _log(repo: Path, prefix: str) -> list[tuple[str, dt.date, list[tuple[str, str]]]] | None:
     """Commits touching the tracked folders, oldest first: (commit, date, [(blob, path)])."""
     paths = [f"{prefix}content/{folder}" for folder in TRACKED]
-    out = _git(repo, "log", "--reverse", "--no-renames", "--raw", "--no-abbrev", "-z",
+    # --date-order: never a commit before its parents, also when clocks disagree
+    out = _git(repo, "log", "--reverse", "--date-order", "--no-renames", "--raw", "--no-abbrev", "-z",
                "--format=%x1e%H %ct", "--", *paths)
     if out is None:
         return None
@@ -225,7 +255,7 @@ def read_history(root: Path) -> History:
 def _replay(history: History, commits: list[tuple[str, dt.date, list[tuple[str, str]]]],
             parsed: dict[str, Any], prefix: str) -> None:
     current: dict[str, dict[str, Any]] = {}  # path → its records at this point
-    for commit, date, files in commits:
+    for order, (commit, date, files) in enumerate(commits):
         for blob, path in files:
             where = _key_of(path, prefix)
             if where is None:
@@ -235,25 +265,46 @@ def _replay(history: History, commits: list[tuple[str, dt.date, list[tuple[str, 
             before = current.get(path)
             if folder in ("rectification", "commitments"):
                 _diff(history, folder, stem, before or {}, record, date, commit)
+            elif before and record:
+                _page_diff(history, PAGE_KINDS[folder], stem, before, record, date, commit)
             if record or set(blob) != {"0"}:
                 current[path] = record
-                _remember(history, folder, stem, record, Sighting(commit, path))
+                _remember(history, folder, stem, record, Sighting(commit, path), Debut(order, date, ""))
             else:
                 current.pop(path, None)
 
 
-def _remember(history: History, folder: str, stem: str, record: dict[str, Any], seen: Sighting) -> None:
+PAGE_KINDS = {"news": "news", "documents": "document", "meetings": "meeting"}
+
+
+def _remember(history: History, folder: str, stem: str, record: dict[str, Any], seen: Sighting,
+              debut: Debut) -> None:
+    keys: list[Key]
     if folder == "rectification":
         unit = record.get("unit") or stem
-        for item_id in record.get("items", {}):
-            history.seen[("item", unit, item_id)] = seen
+        keys = [("item", unit, item_id) for item_id in record.get("items", {})]
     elif folder == "commitments":
-        history.seen[("commitment", stem)] = seen
-        for item_id in record.get("items", {}):
-            history.seen[("commitment-item", stem, item_id)] = seen
+        keys = [("commitment", stem)] + [("commitment-item", stem, i) for i in record.get("items", {})]
     else:
-        kind = {"news": "news", "documents": "document", "meetings": "meeting"}[folder]
-        history.seen[(kind, record.get("id") or stem)] = seen
+        keys = [(PAGE_KINDS[folder], record.get("id") or stem)]
+        debut = dataclasses.replace(debut, record_date=record.get("date", ""))
+    for key in keys:
+        history.seen[key] = seen
+        history.first.setdefault(key, debut)
+
+
+def _page_diff(history: History, kind: str, stem: str, old: dict[str, Any], new: dict[str, Any],
+               date: dt.date, commit: str) -> None:
+    """An edit of a published news item, document or meeting notice (same id, other content)."""
+    record_id = new.get("id") or stem
+    if (old.get("id") or stem) != record_id or old.get("digest") == new.get("digest"):
+        return
+    key = (kind, record_id)
+    if old.get("title") != new.get("title"):
+        change = Change(key, "title", PAGE_FIELDS["title"], old.get("title", ""), new.get("title", ""), date, commit)
+    else:
+        change = Change(key, "text", PAGE_FIELDS["text"], "", "", date, commit)
+    history.changes.setdefault(key, []).append(change)
 
 
 def _diff(history: History, folder: str, stem: str, old: dict[str, Any], new: dict[str, Any],
@@ -289,7 +340,8 @@ def current_keys(content: Content) -> set[Key]:
 def check_removals(history: History, content: Content, problems: Problems) -> None:
     """A record committed before must still exist (withdrawn, if it is taken down)."""
     present = current_keys(content)
+    broken = {error.file for error in problems.errors}  # records there may be unreadable, not gone
     for key, seen in sorted(history.seen.items()):
-        if key not in present:
+        if key not in present and seen.path not in broken:
             problems.add("E070", Source(seen.path), label=KIND_LABELS[key[0]], value="/".join(key[1:]),
                          commit=seen.commit[:10], path=seen.path)

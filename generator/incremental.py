@@ -247,7 +247,7 @@ class Signatures:
     def page(self, output: Any) -> Digest:
         inputs = self.templates[output.template]
         fields = (output.path, output.template, output.title, output.section, output.crumbs,
-                  output.date, output.feeds)
+                  output.date, output.feeds, output.meta)
         context = [(key, self.value(value)) for key, value in output.context.items()]
         return _digest(self.base + inputs.digest + self.site_part(inputs.site)
                        + self.fp.of((fields, context)))

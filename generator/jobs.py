@@ -19,7 +19,8 @@ import jinja2
 from . import parallel, urls
 from .cache import Written
 from .errors import Problems, Source, relpath
-from .feeds import Feed, opml, render_feed
+from .bulletins import sms_files
+from .feeds import Feed, opml, render_feed, render_json_feed
 from .incremental import Signatures
 from .opendata import DataSet, render_data
 from .output import Staging
@@ -27,7 +28,8 @@ from .plan import Output
 from .progress import Progress
 from .render import render_output, theme_dirs
 from .site import Site
-from .sitemap import robots, sitemap
+from .sharing import CardPainter, ShareImages
+from .sitemap import robots, sitemap, web_manifest
 
 
 @dataclass(frozen=True)
@@ -54,22 +56,42 @@ def page_jobs(env: jinja2.Environment, site: Site, outputs: list[Output], sig: S
     return [job(o) for o in outputs]
 
 
-def other_jobs(site: Site, outputs: list[Output], feeds: list[Feed], sets: list[DataSet],
-               sig: Signatures) -> list[Job]:
-    def feed(f: Feed) -> Job:
-        return Job((f.rss_path, f.atom_path), lambda: sig.of(f, site.units, site.satisfaction),
-                   lambda: render_feed(f, site))
-
-    def data(d: DataSet) -> Job:
-        return Job((d.path + ".csv", d.path + ".json"), lambda: sig.of(d), lambda: render_data(d, site))
-
+def other_jobs(env: jinja2.Environment, site: Site, outputs: list[Output], feeds: list[Feed],
+               sets: list[DataSet], sig: Signatures) -> list[Job]:
+    jobs = [Job((f.rss_path, f.atom_path, f.json_path),
+                lambda f=f: sig.of(f, site.units, site.satisfaction, site.asset_sizes),
+                lambda f=f: (*render_feed(f, site), render_json_feed(f, site))) for f in feeds]
+    jobs += [Job((d.path + ".csv", d.path + ".json"), lambda d=d: sig.of(d), lambda d=d: render_data(d, site))
+             for d in sets]
+    jobs += [Job((path,), lambda text=text: sig.of(text), lambda text=text: (text,))
+             for path, text in sms_files(site)]
     config = site.config
-    return [*map(feed, feeds), *map(data, sets),
-            Job((urls.OPML,), lambda: sig.of([(f.slug, f.title, f.link, f.group) for f in feeds]),
-                lambda: (opml(feeds, site),)),
-            Job(("sitemap.xml",), lambda: sig.of([(o.path, o.date) for o in outputs], site.newest),
-                lambda: (sitemap(outputs, config.base_url, site.newest),)),
-            Job(("robots.txt",), lambda: sig.of("robots"), lambda: (robots(config.base_url),))]
+    manifest_source = env.loader.get_source(env, urls.WEB_MANIFEST)[0] if env.loader else ""
+    jobs += [
+        Job((urls.OPML,), lambda: sig.of([(f.slug, f.title, f.link, f.group) for f in feeds]),
+            lambda: (opml(feeds, site),)),
+        Job(("sitemap.xml",), lambda: sig.of([(o.path, o.date) for o in outputs], site.newest),
+            lambda: (sitemap(outputs, config.base_url, site.newest),)),
+        Job(("robots.txt",), lambda: sig.of("robots"), lambda: (robots(config.base_url),)),
+        Job((urls.WEB_MANIFEST,), lambda: sig.of("webmanifest", manifest_source),
+            lambda: (web_manifest(env, config),)),
+    ]
+    return jobs
+
+
+def image_jobs(images: ShareImages, outputs: list[Output], root: Path, sig: Signatures) -> list[Job]:
+    """The site's default share image and every card the pages use (a card's name is the
+    digest of what it shows, so the name is its signature)."""
+    jobs = []
+    default = images.default_file
+    if default is not None:
+        jobs.append(Job((images.default,), lambda: _stat_signature(default), lambda: (default.read_bytes(),)))
+    cards = {o.meta.image: o.meta.card for o in outputs if o.meta is not None and o.meta.card is not None}
+    if cards:
+        painter = CardPainter(images, root)
+        jobs += [Job((path,), lambda path=path: sig.of("card", path), lambda path=path: (painter.png(cards[path]),))
+                 for path in sorted(cards)]
+    return jobs
 
 
 def copy_jobs(root: Path, site: Site) -> list[Job]:

@@ -7,8 +7,7 @@ import json
 
 from . import __version__
 from .history import History
-
-MANIFEST = "manifest.json"
+from .urls import MANIFEST
 
 
 def manifest(files: dict[str, str], history: History, as_of: str) -> bytes:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from .errors import Source
 from .fields import (
+    Boolean,
     Choice,
     Date,
     Deadline,
@@ -97,6 +98,9 @@ class Column:
     id: str = spec(Slug(), "栏目标识")
     name: str = spec(Text(), "栏目名称")
     description: str = spec(Text(), "栏目说明", "")
+    keywords: tuple[str, ...] = spec(ListOf(Text()), "栏目关键词", ())
+    type: str = spec(Text(), "栏目类型（页面元数据 ColumnType，默认“信息发布”）", "")
+    stale_days: int | None = spec(Integer(), "本栏目多少天没有新内容就提醒（不写时用全站的 stale_days，0 表示不提醒）", None)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -106,6 +110,8 @@ class Footer:
     icp: str = spec(Text(), "ICP 备案号", "")
     police_record: str = spec(Text(), "公安机关备案号", "")
     site_id_code: str = spec(Text(), "网站标识码", "")
+    badge_image: str = spec(Text(), "党政机关网站标识图片（放在站点的 theme/static/ 里，写文件名）", "")
+    badge_link: str | None = spec(Url(), "党政机关网站标识的链接（开办单位核验页面）", None)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -117,6 +123,16 @@ class SupervisionGroup:
     address: str = spec(Text(), "驻地地址", "")
     email: str = spec(Text(), "电子邮箱", "")
     hours: str = spec(Text(), "接待时间", "")
+
+
+BULLETIN_PERIODS = ("每周", "每月")
+
+
+@dataclass(frozen=True, kw_only=True)
+class BulletinSettings:
+    period: str = spec(Choice(*BULLETIN_PERIODS), "编发周期：每周或每月，从活动开始日起算", "每周")
+    name: str = spec(Text(), "简报名称（默认为网站名称加“简报”）", "")
+    sms_length: int = spec(Integer(), "短信版最多字数", 300)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -135,6 +151,12 @@ class SiteConfig:
     supervision_groups: tuple[SupervisionGroup, ...] = spec(
         ListOf(Record(SupervisionGroup)), "督导组", ())
     feed_size: int = spec(Integer(), "每个订阅源的条目数", 50)
+    bulletin: BulletinSettings = spec(Record(BulletinSettings), "简报", BulletinSettings())
+    stale_days: int = spec(Integer(), "栏目多少天没有新内容就提醒（0 表示不提醒）", 30)
+    search: bool = spec(Boolean(), "站内搜索（false 为不生成搜索）", True)
+    short_name: str = spec(Text(), "网站简称（手机桌面图标下的名字）", "")
+    og_image: str = spec(Text(), "分享图片（站点目录里的 PNG 或 JPEG 文件）", "")
+    og_card_font: str = spec(Text(), "分享卡片字体（站点目录里的中文字体文件）", "")
     origin: Source = _source()
 
     @property
@@ -218,6 +240,7 @@ class LedgerItem:
     deadline: Deadline_ = spec(Deadline(), "整改时限")
     status: str = spec(Choice(*ITEM_STATUSES), "整改状态")
     completed: dt.date | None = spec(Date(), "完成日期", None)
+    added: dt.date | None = spec(Date(), "列入清单日期（清单公布后补充的事项填写）", None)
     progress: tuple[Progress, ...] = spec(ListOf(Record(Progress)), "整改进展", ())
     evaluation: Evaluation | None = spec(Record(Evaluation), "群众评价", None)
     withdrawn: Withdrawn | None = spec(Record(Withdrawn), "撤销", None)
@@ -230,6 +253,7 @@ class Ledger:
     """One unit's rectification list (`content/rectification/<unit-id>.yml`)."""
 
     unit: str = spec(Text(), "单位标识")
+    published: dt.date | None = spec(Date(), "整改清单公布日期", None)
     items: tuple[LedgerItem, ...] = spec(ListOf(Record(LedgerItem)), "整改事项")
     origin: Source = _source()
 
@@ -285,6 +309,7 @@ class Meeting:
     measures: tuple[str, ...] = spec(ListOf(Text()), "整改措施", ())
     evaluation: Evaluation | None = spec(Record(Evaluation), "群众评议结果", None)
     summary: str = spec(Text(), "摘要", "")
+    updated: dt.date | None = spec(Date(), "更正日期", None)
     withdrawn: Withdrawn | None = spec(Record(Withdrawn), "撤销", None)
     body: str = ""
     body_line: int = 1

@@ -16,7 +16,7 @@ from typing import Any
 
 from . import urls
 from .compute import CommitmentState, ItemState
-from .model import Meeting
+from .model import Document, Meeting
 from .site import Site
 
 
@@ -31,6 +31,8 @@ class Column:
 def _date(value: object) -> str:
     return value.isoformat() if isinstance(value, dt.date) else (str(value) if value is not None else "")
 
+
+AS_OF = Column("as_of", "数据截至", "计算“截至日状态”和逾期天数所依据的日期（数据截至日期）", lambda r: r.as_of)
 
 ITEM_COLUMNS = (
     Column("unit", "单位标识", "单位的标识（见 units.json）", lambda s: s.item.unit),
@@ -51,6 +53,7 @@ ITEM_COLUMNS = (
     Column("state", "截至日状态", "按数据截至日期计算：已完成、逾期、即将到期（7天内）、整改中或未启动",
            lambda s: s.label),
     Column("overdue_days", "逾期天数", "截至日已超过时限的天数（未逾期为 0）", lambda s: s.overdue_days),
+    AS_OF,
     Column("progress_count", "进展条数", "已公布的进展记录条数", lambda s: len(s.item.progress)),
     Column("latest_progress_date", "最新进展日期", "最新一条进展的日期", lambda s: _date(s.latest.date if s.latest else None)),
     Column("latest_progress", "最新进展", "最新一条进展的内容", lambda s: s.latest.text if s.latest else ""),
@@ -70,6 +73,7 @@ COMMITMENT_COLUMNS = (
     Column("deadline", "时限", "日期或“长期坚持”等", lambda s: _date(s.item.deadline)),
     Column("status", "兑现状态", "填报的状态：未兑现、兑现中或已兑现", lambda s: s.item.status),
     Column("state", "截至日状态", "按数据截至日期计算：已兑现、逾期未兑现、兑现中或未兑现", lambda s: s.label),
+    AS_OF,
     Column("evidence", "兑现情况说明", "兑现情况说明", lambda s: s.item.evidence),
     Column("url", "网址", "承诺的公开网页", lambda s: s.url),
 )
@@ -90,6 +94,20 @@ EVALUATION_COLUMNS = (
     Column("url", "网址", "会议通报的公开网页", lambda r: r.url),
 )
 
+DOCUMENT_COLUMNS = (
+    Column("index_no", "索引号", "前段码（组织机构代码）/年份-五位顺序号；发布后不变", lambda r: r.index_no),
+    Column("id", "文件标识", "文件的永久标识，是网址的一部分", lambda r: r.document.id),
+    Column("title", "标题", "文件标题", lambda r: r.document.title),
+    Column("doc_number", "发文字号", "文号", lambda r: r.document.doc_number),
+    Column("issuer", "发文机关", "发文机关", lambda r: r.document.issuer),
+    Column("written", "成文日期", "成文日期", lambda r: _date(r.document.written)),
+    Column("date", "发布日期", "在本站发布的日期", lambda r: _date(r.document.date)),
+    Column("topic", "主题分类", "主题分类", lambda r: r.document.topic),
+    Column("forwards", "转发文件", "所转发文件的标识", lambda r: r.document.forwards or ""),
+    Column("withdrawn", "撤销日期", "撤销的日期", lambda r: _date(r.document.withdrawn.date if r.document.withdrawn else None)),
+    Column("url", "网址", "文件的公开网页", lambda r: r.url),
+)
+
 
 @dataclass(frozen=True)
 class Row:
@@ -99,6 +117,7 @@ class Row:
     unit_name: str
     url: str
     by: str = ""
+    as_of: str = ""  # the date the computed columns are as of
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.source, name)
@@ -125,19 +144,21 @@ class DataSet:
     title: str
     columns: tuple[Column, ...]
     rows: tuple[Any, ...]
+    notes: tuple[tuple[str, str], ...] = ()  # more (key, value) for the JSON file's head
 
 
 def data_sets(site: Site) -> list[DataSet]:
     absolute = site.config.base_url.rstrip("/") + "/"
     units = site.units
+    as_of = site.as_of.isoformat()
 
     def item_row(s: ItemState) -> Row:
-        return Row(s, units[s.item.unit].name, absolute + urls.item(s.item.unit, s.item.id))
+        return Row(s, units[s.item.unit].name, absolute + urls.item(s.item.unit, s.item.id), as_of=as_of)
 
     def commitment_row(s: CommitmentState) -> Row:
         c = s.commitment
         by = units[c.by].name if isinstance(c.by, str) else f"{c.by.name}（{c.by.post}）" if c.by.post else c.by.name
-        return Row(s, "", absolute + urls.commitment(c), by=by)
+        return Row(s, "", absolute + urls.commitment(c), by=by, as_of=as_of)
 
     def meeting_row(m: Meeting) -> Row:
         return Row(_MeetingResult(m, site.satisfaction[m.id]), units[m.unit].name, absolute + urls.meeting(m))
@@ -152,6 +173,11 @@ def data_sets(site: Site) -> list[DataSet]:
     sets.append(DataSet("data/evaluations", "会议群众评议结果", EVALUATION_COLUMNS,
                         tuple(meeting_row(m) for m in sorted(site.content.meetings, key=lambda m: (m.date, m.id))
                               if m.id in site.satisfaction)))
+    documents = sorted(site.documents.values(), key=lambda d: (d.date, d.id))
+    sets.append(DataSet("data/documents", "文件目录", DOCUMENT_COLUMNS,
+                        tuple(_DocumentRow(d, site.index_numbers.get(d.id, ""), absolute + urls.article(d))
+                              for d in documents),
+                        (("index_no_basis", "git" if site.history.available else "date"),)))
     return sets
 
 
@@ -161,8 +187,15 @@ class _MeetingResult:
     result: Any
 
 
+@dataclass(frozen=True)
+class _DocumentRow:
+    document: Document
+    index_no: str
+    url: str
+
+
 def render_data(data: DataSet, site: Site) -> tuple[bytes, bytes]:
     meta = {"title": data.title, "site": site.config.title, "as_of": site.as_of.isoformat(),
-            "fields": {c.key: c.label for c in data.columns}}
+            "fields": {c.key: c.label for c in data.columns}, **dict(data.notes)}
     rows = list(data.rows)
     return _csv(data.columns, rows), _json(data.columns, rows, meta)

@@ -12,14 +12,24 @@ import heapq
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import urls
+from .bulletins import bulletin_name
 from .compute import ItemState
 from .feeds import Feed
 from .model import CATEGORIES, Article, SiteConfig
-from .opendata import COMMITMENT_COLUMNS, EVALUATION_COLUMNS, ITEM_COLUMNS, DataSet
+from .opendata import (
+    COMMITMENT_COLUMNS,
+    DOCUMENT_COLUMNS,
+    EVALUATION_COLUMNS,
+    ITEM_COLUMNS,
+    DataSet,
+)
 from .site import Site
+
+if TYPE_CHECKING:
+    from .pagemeta import PageMeta
 
 PAGE_SIZE = 20
 Crumb = tuple[str, str]  # (title, path)
@@ -37,6 +47,7 @@ class Output:
     context: dict[str, Any] = field(default_factory=dict, compare=False)
     date: dt.date | None = None  # the content date, for the sitemap
     feeds: tuple[Crumb, ...] = ()  # (title, path) of the feeds this page offers
+    meta: PageMeta | None = field(default=None, compare=False)  # description, share image, search
 
     @property
     def file(self) -> str:
@@ -291,7 +302,7 @@ def disclosure_outputs(site: Site) -> Iterator[Output]:
         yield Output(urls.meeting(m), "meeting.html", m.title, "meetings",
                      (("会议通报", urls.MEETINGS), (m.title, "")),
                      {"meeting": m, "body": site.body("meeting", m.id), "unit": site.units[m.unit],
-                      "result": site.satisfaction.get(m.id)}, date=m.date)
+                      "result": site.satisfaction.get(m.id)}, date=m.updated or m.date)
     yield Output(urls.OPINIONS, "opinions.html", "征求意见情况", "opinions", (("征求意见情况", ""),),
                  {"total": site.opinion_total, "rows": site.opinion_units})
     yield Output(urls.RULES, "rules.html", "建章立制", "rules", (("建章立制", ""),),
@@ -305,6 +316,26 @@ def page_outputs(site: Site) -> Iterator[Output]:
     yield Output(urls.NOT_FOUND, "404.html", "页面不存在", "", ((("页面不存在", ""),)))
 
 
+def changelog_outputs(site: Site) -> Iterator[Output]:
+    yield Output(urls.CHANGES, "changes.html", "更正与变更记录", "changes", (("更正与变更记录", ""),),
+                 {"entries": site.changelog, "history": site.history},
+                 date=site.changelog[0].date if site.changelog else None)
+
+
+def bulletin_outputs(site: Site) -> Iterator[Output]:
+    name = bulletin_name(site)
+    yield Output(urls.BULLETINS, "bulletins.html", name, "bulletins", ((name, ""),),
+                 {"bulletins": site.bulletins, "name": name},
+                 date=site.bulletins[0].period.end if site.bulletins else None)
+    for i, b in enumerate(site.bulletins):  # newest first
+        yield Output(urls.bulletin(b.number), "bulletin.html", f"{name}第{b.number}期", "bulletins",
+                     ((name, urls.BULLETINS), (f"第{b.number}期", "")),
+                     {"bulletin": b, "name": name, "units": site.units,
+                      "newer": site.bulletins[i - 1] if i > 0 else None,
+                      "older": site.bulletins[i + 1] if i + 1 < len(site.bulletins) else None},
+                     date=b.period.end)
+
+
 def home_output(site: Site) -> Output:
     latest = sorted((r for rs in site.columns.values() for r in rs), key=lambda r: (r.date, r.id),
                     reverse=True)
@@ -316,7 +347,7 @@ def home_output(site: Site) -> Output:
                    "satisfaction": site.satisfaction,
                    "commitments": sorted(site.content.commitments, key=lambda c: c.published,
                                          reverse=True)[:5],
-                   "commitment_tally": site.commitment_tally})
+                   "commitment_tally": site.commitment_tally, "show_commit": True})
 
 
 def subscribe_output(feeds: list[Feed]) -> Output:
@@ -337,6 +368,10 @@ def _feed_links(site: Site, output: Output) -> tuple[Crumb, ...]:
         links.append(("整改进展", urls.feed("rectification")))
     if output.section == "meetings":
         links.append(("会议通报", urls.feed("meetings")))
+    if output.section == "changes":
+        links.append(("更正与变更记录", urls.feed("changes")))
+    if output.section == "bulletins":
+        links.append(("简报", urls.feed("bulletins")))
     unit = output.context.get("unit")
     if unit is not None:
         links.append((unit.name, urls.feed(f"unit/{unit.id}")))
@@ -344,16 +379,23 @@ def _feed_links(site: Site, output: Output) -> tuple[Crumb, ...]:
 
 
 def data_output(sets: list[DataSet]) -> Output:
-    docs = [("整改事项", ITEM_COLUMNS), ("公开承诺", COMMITMENT_COLUMNS), ("会议群众评议", EVALUATION_COLUMNS)]
+    docs = [("整改事项", ITEM_COLUMNS), ("公开承诺", COMMITMENT_COLUMNS), ("会议群众评议", EVALUATION_COLUMNS),
+            ("文件目录", DOCUMENT_COLUMNS)]
     return Output(urls.DATA, "data.html", "开放数据", "data", (("开放数据", ""),),
-                  {"sets": sets, "docs": docs})
+                  {"sets": sets, "docs": docs, "show_commit": True, "manifest": urls.MANIFEST})
+
+
+def search_output() -> Output:
+    return Output(urls.SEARCH, "search.html", "站内搜索", "search", (("站内搜索", ""),))
 
 
 def plan(site: Site, feeds: list[Feed], sets: list[DataSet]) -> list[Output]:
     """Every page of the site, in a stable order."""
     outputs = [home_output(site)]
     for stage in (column_outputs, article_outputs, unit_outputs, rectification_outputs,
-                  disclosure_outputs, page_outputs):
+                  disclosure_outputs, page_outputs, changelog_outputs, bulletin_outputs):
         outputs.extend(stage(site))
     outputs += [subscribe_output(feeds), data_output(sets)]
+    if site.config.search:
+        outputs.append(search_output())
     return [dataclasses.replace(o, feeds=_feed_links(site, o)) for o in outputs]

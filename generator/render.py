@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 
 from . import urls
+from .govmeta import footer_facts
 from .model import SiteConfig
 from .plan import Navigation, Output, navigation
 from .site import Site
@@ -96,5 +97,6 @@ def _navigation(config: SiteConfig, section: str) -> Navigation:
 def render_output(env: jinja2.Environment, site: Site, output: Output) -> str:
     template = env.get_template(output.template)
     context: dict[str, Any] = {"site": site, "config": site.config, "page": output,
-                               "nav": _navigation(site.config, output.section), **output.context}
+                               "nav": _navigation(site.config, output.section),
+                               "footer_facts": footer_facts(site.config), **output.context}
     return template.render(context)

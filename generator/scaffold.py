@@ -115,6 +115,7 @@ ITEM = Template("""\
     deadline: $deadline  # 整改时限（必填）：一个日期，或“立行立改”“长期坚持”
     status: 未启动  # 整改状态（必填）：$statuses
     # completed: $today  # 完成日期：状态改为“已完成”时必须填写
+    added: $today  # 列入清单日期：清单公布后补充的事项写补充的日期，简报据此列出“新列入”的事项
     # progress:  # 整改进展：按日期从早到晚，最新的写在最后
     #   - date: $today
     #     text: 进展情况
@@ -127,6 +128,7 @@ LEDGER = Template("""\
 # $unit_name 整改台账。每个问题一项，以“  - id:”开始；
 # 添加新事项：gongshi new item --unit $unit
 unit: $unit  # 单位标识（必填）：必须与文件名相同
+# published: $today  # 整改清单公布日期：简报据此列出“新列入”的事项
 items:  # 整改事项（必填）
 $items""")
 
@@ -164,6 +166,7 @@ agenda:  # 议程
 #   - 在这里写整改措施
 # evaluation: {participants: 50, satisfied: 40, basically_satisfied: 7, dissatisfied: 3}  # 群众评议结果：满意和基本满意合计不到三分之二的，须返工补课
 # summary: 一两句话的摘要  # 摘要
+# updated: $today  # 更正日期：发布后又修改了通报内容时填写
 # withdrawn: {date: $today, reason: 撤销原因}  # 撤销
 ---
 
@@ -196,6 +199,8 @@ footer:  # 页脚信息
   # icp: 某ICP备00000000号  # ICP 备案号
   # police_record: 某公网安备 00000000000000号  # 公安机关备案号
   # site_id_code: "0000000000"  # 网站标识码
+  # badge_image: dzjg.png  # 党政机关网站标识图片：放在 theme/static/ 里
+  # badge_link: https://bszs.conac.cn/  # 党政机关网站标识的核验链接
 # org_code: "00000000-0"  # 组织机构代码，索引号的前段码
 supervision_groups:  # 督导组：公开举报电话和驻地地址
   - id: g1
@@ -206,6 +211,7 @@ supervision_groups:  # 督导组：公开举报电话和驻地地址
     # email: dudao@example.gov.cn  # 电子邮箱
     # hours: 工作日 8:30—12:00，14:30—17:30  # 接待时间
 # feed_size: 50  # 每个订阅源的条目数
+# bulletin: {period: 每周, name: 某某区教育实践活动简报, sms_length: 300}  # 简报：每周或每月，从活动开始日起算
 """)
 
 UNITS = """\
@@ -386,7 +392,7 @@ def _new_ledger(site: SiteInfo, request: Request, today: dt.date) -> Path:
     path = site.root / "content" / "rectification" / f"{unit}.yml"
     if path.exists():
         raise ScaffoldError(f"{unit} 的整改台账 {path} 已存在：添加事项请用 gongshi new item --unit {unit}")
-    text = LEDGER.substitute(unit=unit, unit_name=site.units.get(unit, unit),
+    text = LEDGER.substitute(unit=unit, unit_name=site.units.get(unit, unit), today=today.isoformat(),
                              items=_item_text(request.id or "r01", request.title, today))
     return _write_new(path, _with_modeline(site.root, path, text, file_type("ledger")))
 

@@ -28,7 +28,7 @@ from types import FrameType
 from urllib.parse import unquote, urlsplit
 
 from .build import BuildReport, build
-from .errors import BuildFailed, Problems
+from .errors import BuildFailed, Problems, report_warnings
 from .load.site import SiteFiles, load_config
 
 VERSION_PATH = "/__gongshi/version"
@@ -84,6 +84,8 @@ class Preview:
         else:
             error = None
             message = self.summary(result)
+            if result.warnings:
+                message = f"{message}\n{report_warnings(result.warnings)}"
         with self.lock:
             self.error = error
             self.built = self.built or error is None

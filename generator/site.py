@@ -9,6 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from . import compute, urls
+from .bulletins import Bulletin, bulletins
+from .changelog import LogEntry, change_log
 from .compute import (
     CommitmentState,
     CommitmentTally,
@@ -18,6 +20,7 @@ from .compute import (
     Satisfaction,
 )
 from .history import History
+from .indexno import index_numbers
 from .model import (
     Article,
     Commitment,
@@ -70,13 +73,17 @@ class Site:
     deadline_moved: list[ItemState] = field(default_factory=list)  # live items whose deadline moved later
     withdrawn: list[Article | Meeting | Commitment] = field(default_factory=list)
     assets: list[str] = field(default_factory=list)  # site-relative images used by content
+    index_numbers: dict[str, str] = field(default_factory=dict)  # document id → 索引号
+    changelog: list[LogEntry] = field(default_factory=list)  # 更正与变更记录, newest first
+    bulletins: list[Bulletin] = field(default_factory=list)  # 简报, newest first
+    asset_sizes: dict[str, int] = field(default_factory=dict)  # asset → size in bytes (feed enclosures)
 
     @property
     def newest(self) -> dt.date:
         """The newest date in the content: what a page without a date of its own last changed."""
         c = self.content
         dates = [r.updated or r.date for r in (*c.articles, *c.documents)]
-        dates += [m.date for m in c.meetings] + [x.published for x in c.commitments]
+        dates += [m.updated or m.date for m in c.meetings] + [x.published for x in c.commitments]
         dates += [d for s in self.rect.states for d in [s.last_update] if d]
         return max([d for d in dates if d <= self.as_of] or [self.config.campaign.start])
 
@@ -143,7 +150,7 @@ def build_site(content: Content, html: dict[tuple[str, str], str], as_of: dt.dat
     total = next((o for o in content.opinions if o.unit == "all"), None)
     withdrawn = [r for r in (*content.articles, *content.documents, *content.meetings, *content.commitments)
                  if r.withdrawn]
-    return Site(
+    site = Site(
         config=content.config, as_of=as_of, content=content, html=html, units=units,
         unit_index=index, columns=columns,
         articles={a.id: a for a in content.articles},
@@ -156,9 +163,13 @@ def build_site(content: Content, html: dict[tuple[str, str], str], as_of: dt.dat
         rules=rules, pages=sorted(content.pages, key=lambda p: (p.order, p.id)),
         withdrawn=withdrawn,
         history=history or History(False, "未读取"),
+        index_numbers=index_numbers(content.documents, content.config.org_code, history or History(False)),
         deadline_moved=[s for s in rect.states if not s.withdrawn and history is not None
                         and any(c.later for c in history.of("item", s.item.unit, s.item.id))],
     )
+    site.changelog = change_log(site)
+    site.bulletins = bulletins(site)
+    return site
 
 
 __all__ = ["Site", "UnitIndex", "build_site", "urls"]

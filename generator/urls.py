@@ -19,7 +19,13 @@ OPINIONS = "opinions/"
 RULES = "rules/"
 DATA = "data/"
 FEEDS = "feeds/"
+CHANGES = "changes/"
+BULLETINS = "bulletins/"
 NOT_FOUND = "404.html"
+SEARCH = "search/"
+PAGEFIND = "pagefind/"  # the search index and its script, written by Pagefind
+WEB_MANIFEST = "site.webmanifest"
+SHARE_IMAGES = "og/"  # Open Graph images: share cards and the site's default image
 
 
 def article(record: Article) -> str:
@@ -62,17 +68,32 @@ def page(record: Page) -> str:
     return f"pages/{record.id}/"
 
 
+def bulletin(number: int) -> str:
+    return f"{BULLETINS}{number}/"
+
+
+def bulletin_text(number: int) -> str:
+    """The plain-text (SMS) version of a bulletin."""
+    return f"{BULLETINS}{number}.txt"
+
+
 def media(site_relative: str) -> str:
     """Images and files beside content: content/news/a/b.jpg → media/news/a/b.jpg."""
     return "media/" + site_relative.split("/", 1)[1]
 
 
 def feed(slug: str, ext: str = "xml") -> str:
-    """feeds/<slug>.xml (RSS 2.0) or feeds/<slug>.atom (Atom)."""
+    """feeds/<slug>.xml (RSS 2.0), feeds/<slug>.atom (Atom) or feeds/<slug>.json (JSON Feed)."""
     return f"{FEEDS}{slug}.{ext}"
 
 
+def json_feed(rss_path: str) -> str:
+    """The JSON Feed beside an RSS feed: feeds/<slug>.xml → feeds/<slug>.json."""
+    return rss_path.removesuffix(".xml") + ".json"
+
+
 OPML = "feeds/all.opml"
+MANIFEST = "manifest.json"  # every output file with its SHA-256 and the content commit
 
 
 def static(name: str) -> str:
@@ -103,6 +124,11 @@ def relative(target: str, current: str) -> str:
         return "./" if folder else "."
     link = "/".join(parts)
     return link + "/" if folder else link
+
+
+def absolute(base_url: str, path: str) -> str:
+    """The full URL of a public path: base_url may have a path, with or without its last '/'."""
+    return base_url.rstrip("/") + "/" + path
 
 
 def file_for(path: str) -> str:

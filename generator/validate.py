@@ -15,6 +15,7 @@ from .errors import Problems, Source
 from .load.site import CONTENT_DIR, SiteFiles
 from .load.yamlpos import YList, YMap
 from .model import Content, Evaluation, Unit
+from .render import theme_dirs
 
 UNITS_FILE = f"{CONTENT_DIR}/units.yml"
 
@@ -88,6 +89,11 @@ class Validator:
         if start > end:  # type: ignore[operator]
             self.problems.add("E048", where, start_key=start_key, start=start, end_key=end_key, end=end)
 
+    def corrected(self, date: object, updated: object, origin: Source) -> None:
+        """A correction (`updated`) cannot come before the publication it corrects."""
+        if updated is not None:
+            self.date_range("date", date, "updated", updated, origin.key("updated"))
+
     def run(self) -> None:
         self.config()
         self.unit_tree()
@@ -99,6 +105,7 @@ class Validator:
         for m in c.meetings:
             self.unit_ref(m.unit, m.origin.key("unit"))
             self.evaluation(m.evaluation, m.origin.key("evaluation"))
+            self.corrected(m.date, m.updated, m.origin)
         for o in c.opinions:
             if o.unit != "all":
                 self.unit_ref(o.unit, o.origin.key("unit"))
@@ -118,6 +125,16 @@ class Validator:
         self.unique((col.id, cfg.origin.key(f"columns[{i}]")) for i, col in enumerate(cfg.columns))
         self.unique((g.id, cfg.origin.key(f"supervision_groups[{i}]"))
                     for i, g in enumerate(cfg.supervision_groups))
+        badge = cfg.footer.badge_image
+        if badge and not self.static_file(badge):
+            self.problems.add("E054", cfg.origin.key("footer"), src=badge)
+
+    def static_file(self, name: str) -> bool:
+        """A file of the theme's static/ folder (the site's own, or the default theme's)."""
+        path = posixpath.normpath(name)
+        if path.startswith(("/", "../")) or path == "..":
+            return False
+        return any((theme / "static" / path).is_file() for theme in theme_dirs(self.root))
 
     def unit_tree(self) -> None:
         units = self.content.units
@@ -150,6 +167,7 @@ class Validator:
                 self.problems.add("E041", a.origin.key("column"), value=a.column,
                                   choices="、".join(sorted(columns)))
             self.unit_ref(a.unit, a.origin.key("unit"))
+            self.corrected(a.date, a.updated, a.origin)
             for i, image in enumerate(a.images):
                 self.image(image.src, a.origin.file, a.origin.key(f"images[{i}]"))
         for d in c.documents:

@@ -44,3 +44,12 @@ def built_small(small_site: Path, tmp_path: Path) -> Path:
     out = tmp_path / "out"
     build(small_site, out)
     return out
+
+
+@pytest.fixture(scope="session")
+def demo_twice(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The demo site (repository root) built twice into two folders; read-only for tests."""
+    first, second = tmp_path_factory.mktemp("a") / "out", tmp_path_factory.mktemp("b") / "out"
+    build(REPO, first)
+    build(REPO, second)
+    return first, second

@@ -27,7 +27,7 @@ def pages() -> list[Path]:
 
 def test_every_error_code_has_its_section() -> None:
     text = (DOCS / "errors.md").read_text(encoding="utf-8")
-    headings = re.findall(r"^### (E\d{3}) .*\{#(e\d{3})\}$", text, re.MULTILINE)
+    headings = re.findall(r"^### ([EW]\d{3}) .*\{#([ew]\d{3})\}$", text, re.MULTILINE)
     assert all(code.lower() == anchor for code, anchor in headings)
     documented = [code for code, _ in headings]
     assert sorted(documented) == sorted(MESSAGES), "errors.md and errors.MESSAGES differ"

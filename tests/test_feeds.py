@@ -6,18 +6,8 @@ import re
 from pathlib import Path
 
 import feedparser
-import pytest
-from conftest import REPO
 
 from generator.build import build
-
-
-@pytest.fixture(scope="module")
-def demo_twice(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    first, second = tmp_path_factory.mktemp("a") / "out", tmp_path_factory.mktemp("b") / "out"
-    build(REPO, first)
-    build(REPO, second)
-    return first, second
 
 
 def feed_files(out: Path) -> list[Path]:

@@ -97,6 +97,11 @@ def test_deleting_a_published_record_stops_the_build(history_site: Path, tmp_pat
     assert (tmp_path / "out/index.html").is_file()
 
 
+def test_an_unreadable_item_is_not_taken_for_a_deleted_one(history_site: Path) -> None:
+    edit(history_site, LEDGER, "category: 奢靡之风", "category: 奢靡")
+    assert [e.code for e in errors_of(history_site)] == ["E033"]
+
+
 def test_withdrawn_record_keeps_its_page_and_leaves_the_counts(history_site: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(history_site, out)
@@ -124,3 +129,38 @@ def test_history_cache_is_only_a_speedup(history_site: Path, tmp_path: Path) -> 
     assert (history_site / ".gongshi-cache").is_dir()
     shutil.rmtree(history_site / ".gongshi-cache")
     assert read_history(history_site).changes == first.changes
+
+
+def test_item_page_shows_its_changes_and_feeds_announce_withdrawals(history_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(history_site, out)
+    page = (out / "rectification/edu/r02/index.html").read_text(encoding="utf-8")
+    changes = page[page.index("变更记录"):]
+    assert "2014-07-10" in changes and "2014-07-31" in changes and "时限推迟" in changes
+    assert "2014年7月2日" in changes
+    # no section of its own (the footer links the site-wide 更正与变更记录 on every page)
+    assert "<h2>变更记录</h2>" not in (out / "rectification/edu/r01/index.html").read_text(encoding="utf-8")
+    feed = feedparser.parse((out / "feeds/rectification.xml").read_bytes())
+    [withdrawal] = [e for e in feed.entries if e.id.endswith("#withdrawn")]
+    assert "r03" in withdrawal.link and "与 r02 重复" in withdrawal.summary
+
+
+def test_pages_name_the_content_commit(history_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(history_site, out)
+    head = subprocess.run(["git", "-C", str(history_site), "rev-parse", "HEAD"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    assert head[:12] in (out / "index.html").read_text(encoding="utf-8")
+    assert head in (out / "data/index.html").read_text(encoding="utf-8")
+    assert '"commit": "' + head in (out / "manifest.json").read_text(encoding="utf-8")
+    # other pages link to the verification section instead, so a commit rewrites no other page
+    item = (out / "rectification/edu/r02/index.html").read_text(encoding="utf-8")
+    assert head[:12] not in item and "#verify" in item
+
+
+def test_pages_say_when_history_is_unavailable(small_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(small_site, out)
+    page = (out / "rectification/edu/r02/index.html").read_text(encoding="utf-8")
+    assert "无法读取内容的修改历史" in page
+    assert "不可用" in (out / "data/index.html").read_text(encoding="utf-8")

@@ -60,6 +60,20 @@ def test_gbk_yaml_names_the_first_line_that_is_not_utf8(small_site: Path) -> Non
     assert "GBK" in error.message and "iconv" in error.hint
 
 
+def test_short_gbk_text_that_happens_to_be_valid_utf8(small_site: Path) -> None:
+    text = "---\ntitle: 通知\ndate: 2014-07-01\ncolumn: news\n---\n"
+    assert text.encode("gbk").decode("utf-8")  # the trap: no decoding error at all
+    write(small_site, NEWS, text, encoding="gbk")
+    error = only_error(small_site)
+    assert (error.file, error.line, error.code) == (NEWS, 2, "E001") and "GBK" in error.message
+
+
+def test_other_scripts_in_utf8_are_fine(small_site: Path) -> None:
+    text = fixture_text(NEWS).replace("title: ", "title: Café Ωmega — ", 1)
+    write(small_site, NEWS, text)
+    assert errors_of(small_site) == []
+
+
 def test_bytes_that_are_no_known_encoding(small_site: Path) -> None:
     path = small_site / UNITS
     path.write_bytes(path.read_bytes() + b"- {id: x, name: \xff\xfe\xff, kind: \xff}\n")

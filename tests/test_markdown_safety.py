@@ -41,25 +41,27 @@ FORBIDDEN = re.compile(r"<script|onerror|javascript:|onload|onclick|onmouseover|
                        r"|alert\('s", re.I)
 
 
-SCRIPT_ELEMENT = re.compile(r"<script\b[^>]*>.*?</script>", re.I | re.S)
+# The theme's own scripts and forms (the search box), taken out before looking for pasted ones.
+THEME_ELEMENT = re.compile(r"<script\b[^>]*>.*?</script>|<form\b[^>]*>", re.I | re.S)
 
 
-def output_text(out: Path, theme_scripts: set[str] = frozenset()) -> dict[str, str]:
-    """Every text file of the output, by relative path, without the theme's own scripts."""
+def output_text(out: Path, theme_elements: set[str] = frozenset()) -> dict[str, str]:
+    """Every text file of the output, by relative path, without the theme's own scripts and forms."""
     texts = {}
     for path in sorted(out.rglob("*")):
         if path.is_file() and path.suffix in {".html", ".xml", ".atom", ".json", ".csv", ".txt", ""}:
             text = path.read_text(encoding="utf-8")
-            texts[path.relative_to(out).as_posix()] = SCRIPT_ELEMENT.sub(
-                lambda m: "" if m.group(0) in theme_scripts else m.group(0), text)
+            texts[path.relative_to(out).as_posix()] = THEME_ELEMENT.sub(
+                lambda m: "" if m.group(0) in theme_elements else m.group(0), text)
     return texts
 
 
-def theme_scripts(site: Path, out: Path) -> set[str]:
-    """The <script> elements the theme itself puts on pages: a build without editors' HTML."""
+def theme_elements(site: Path, out: Path) -> set[str]:
+    """The <script> and <form> elements the theme itself puts on pages: a build without
+    editors' HTML."""
     build(site, out)
     found = {m.group(0) for path in out.rglob("*.html")
-             for m in SCRIPT_ELEMENT.finditer(path.read_text(encoding="utf-8"))}
+             for m in THEME_ELEMENT.finditer(path.read_text(encoding="utf-8"))}
     assert all("alert" not in s for s in found)
     return found
 
@@ -71,7 +73,7 @@ def news(site: Path, name: str, title: str, body: str, extra: str = "") -> None:
 
 @pytest.fixture
 def pasted_site(small_site: Path, tmp_path: Path) -> tuple[Path, set[str]]:
-    scripts = theme_scripts(small_site, tmp_path / "baseline")
+    scripts = theme_elements(small_site, tmp_path / "baseline")
     news(small_site, "pasted", "从网页粘贴的新闻", PASTED, extra="summary: 一段摘要\n")
     out = tmp_path / "out"
     build(small_site, out)
@@ -93,7 +95,7 @@ def test_pasted_html_keeps_its_harmless_text(pasted_site: tuple[Path, set[str]])
 
 
 def test_script_in_title_is_escaped_everywhere(small_site: Path, tmp_path: Path) -> None:
-    scripts = theme_scripts(small_site, tmp_path / "baseline")
+    scripts = theme_elements(small_site, tmp_path / "baseline")
     news(small_site, "xss-title", "<script>alert(1)</script>标题", "正文\n",
          extra="tags: ['<script>alert(2)</script>']\n")
     out = tmp_path / "out"
@@ -162,6 +164,12 @@ def test_missing_image_in_body(small_site: Path) -> None:
     errors = errors_of(small_site)
     assert [(e.file, e.line, e.code) for e in errors] == [("content/news/noimg.md", 7, "E051")]
     assert "missing.jpg" in errors[0].message
+
+
+def test_missing_image_is_reported_at_its_line(small_site: Path) -> None:
+    news(small_site, "noimg", "缺图", "第一段\n\n第二段\n\n![现场](missing.jpg)\n")
+    errors = errors_of(small_site)
+    assert [(e.file, e.line, e.code) for e in errors] == [("content/news/noimg.md", 11, "E051")]
 
 
 def test_missing_image_in_front_matter(small_site: Path) -> None:

@@ -54,7 +54,16 @@ def test_progress_counts_what_worker_processes_finished() -> None:
     assert shown.done == 300
 
 
-def test_build_prints_one_summary_line(small_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.fixture
+def quiet_columns(small_site: Path) -> Path:
+    """The small site without its stale-column warning (warnings go to stderr even with -q)."""
+    with (small_site / "site_config.yml").open("a", encoding="utf-8") as config:
+        config.write("stale_days: 0\n")
+    return small_site
+
+
+def test_build_prints_one_summary_line(quiet_columns: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    small_site = quiet_columns
     out = tmp_path / "out"
     assert main(["build", str(small_site), "-o", str(out)]) == 0
     first = capsys.readouterr()
@@ -67,8 +76,9 @@ def test_build_prints_one_summary_line(small_site: Path, tmp_path: Path, capsys:
     assert again and again[1] == again[2] == match[2]
 
 
-def test_quiet_build_prints_nothing_but_errors(small_site: Path, tmp_path: Path,
+def test_quiet_build_prints_nothing_but_errors(quiet_columns: Path, tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
+    small_site = quiet_columns
     assert main(["build", "--quiet", str(small_site), "-o", str(tmp_path / "out")]) == 0
     assert capsys.readouterr() == ("", "")
     (small_site / "content/units.yml").write_text("- {id: edu}\n", encoding="utf-8")

@@ -156,6 +156,7 @@ BROKEN = [
     pytest.param(LEDGER, "deadline: 2014-06-30", "deadline: 尽快", "E034", id="bad-deadline-word"),
     pytest.param(LEDGER, "id: r01", "id: R01", "E036", id="uppercase-id"),
     pytest.param(LEDGER, "problem: 办事窗口排队时间长", "problem:", "E035", id="empty-text"),
+    pytest.param(LEDGER, "measures: [增设窗口]", "measures: []", "E037", id="no-measures"),
     pytest.param(LEDGER, "    status: 整改中\n",
                  "    status: 整改中\n    progress:\n      - {date: 2014-06-01, text: 进展, "
                  "evidence: [{title: 链接, url: 'javascript:alert(1)'}]}\n", "E032", id="script-url"),

@@ -117,6 +117,21 @@ def test_field_written_without_a_value(small_site: Path, old: str, new: str, lin
     assert "None" not in error.message
 
 
+@pytest.mark.parametrize("empty", ["measures: []", "measures:"])
+def test_an_item_needs_at_least_one_measure(small_site: Path, empty: str) -> None:
+    replace(small_site, LEDGER, "measures: [清理收费项目]", empty)
+    error = only_error(small_site)
+    assert (error.file, error.line, error.code) == (LEDGER, 29, "E037")
+    assert "measures" in error.message and "- " in error.hint
+
+
+def test_one_broken_item_does_not_hide_the_others_mistakes(small_site: Path) -> None:
+    replace(small_site, LEDGER, "category: 形式主义", "category: 形式")  # r02: unreadable
+    replace(small_site, LEDGER, "status: 已完成", "status: 整改中")  # r01: completed without 已完成
+    found = sorted((e.line, e.code) for e in errors_of(small_site))
+    assert found == [(12, "E045"), (19, "E033")]
+
+
 # ---- vocabularies ---------------------------------------------------------------------------
 
 

@@ -14,13 +14,13 @@ import re
 from typing import Any
 
 from generator import model
-from generator.errors import MESSAGES
+from generator.errors import MESSAGES, WARNING_PREFIX
 from generator.fields import Kind, ListOf, Record, editor_fields, is_required
 
 log = logging.getLogger("mkdocs.hooks.gongshi")
 
 FIELDS = re.compile(r"<!-- fields: (\w+) -->")
-MESSAGE = re.compile(r"<!-- message: (E\d{3}) -->")
+MESSAGE = re.compile(r"<!-- message: ([EW]\d{3}) -->")
 PLACEHOLDER = re.compile(r"(?<!\{)\{(\w+)\}(?!\})")
 
 
@@ -59,6 +59,8 @@ def fields_table(name: str) -> str:
 def message_block(code: str) -> str:
     message, hint = (PLACEHOLDER.sub("…", part).replace("{{", "{").replace("}}", "}")
                      for part in MESSAGES[code])
+    if code.startswith(WARNING_PREFIX):
+        return f'!!! warning "gongshi 的提示"\n    提醒 {code}：{message}\n\n    → {hint}\n'
     return f'!!! failure "gongshi 的提示"\n    错误 {code}：{message}\n\n    → {hint}\n'
 
 
@@ -66,7 +68,7 @@ def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
     markdown = FIELDS.sub(lambda m: fields_table(m.group(1)), markdown)
     markdown = MESSAGE.sub(lambda m: message_block(m.group(1)), markdown)
     if page.file.src_uri == "errors.md":
-        explained = set(re.findall(r"\{#(e\d{3})\}", markdown))
+        explained = set(re.findall(r"\{#([ew]\d{3})\}", markdown))
         for code in MESSAGES:
             if code.lower() not in explained:
                 log.warning(f"errors.md 没有讲解错误代码 {code}：请添加一节 “### {code} … {{#{code.lower()}}}”")

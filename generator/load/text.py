@@ -27,6 +27,30 @@ def _guess_encoding(data: bytes) -> str | None:
     return None
 
 
+def _is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+
+
+def _gbk_in_disguise(data: bytes, text: str) -> int | None:
+    """The line of a short GBK file whose bytes happen to be valid UTF-8, else None.
+
+    Two GBK characters can form a valid UTF-8 sequence (通知 → U+0368 U+05AA), so a short
+    title saved in GBK decodes without error into accents and Hebrew letters. A Chinese
+    portal's file with no Chinese character at all, whose non-ASCII text is all such
+    letters, and which reads as Chinese in GBK, is taken for what it is.
+    """
+    odd = [i for i, c in enumerate(text) if "\u0300" <= c <= "\u08ff"]
+    if not odd or any(_is_cjk(c) for c in text) or any(ord(c) > 0x8ff for c in text):
+        return None
+    try:
+        chinese = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    if not any(_is_cjk(c) for c in chinese):
+        return None
+    return text.count("\n", 0, odd[0]) + 1
+
+
 def decode(data: bytes, where: Source, problems: Problems) -> str | None:
     """Bytes → text with LF line ends, or None after reporting why not."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -40,6 +64,10 @@ def decode(data: bytes, where: Source, problems: Problems) -> str | None:
             problems.add("E001", where.at(line), encoding=encoding, line=line)
         else:
             problems.add("E002", where.at(line), line=line)
+        return None
+    line = _gbk_in_disguise(data, text)
+    if line is not None:
+        problems.add("E001", where.at(line), encoding="GBK", line=line)
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 

@@ -107,6 +107,13 @@ def _visits(site: Site) -> dict[str, Visit]:
         Visit("ledger", urls.ledger(unit_id), (first_item.item.problem, "整改措施"), unit.name),
         Visit("dashboard", urls.DASHBOARD, ("各单位整改情况", unit.name, "逾期未完成"), "整改落实"),
     ]
+    if site.bulletins:  # the site's own compilations: 简报 and 更正与变更记录
+        latest = site.bulletins[0]
+        visits += [Visit("bulletins", urls.BULLETINS, (f"第{latest.number}期", latest.period.label), "简报"),
+                   Visit("bulletin", urls.bulletin(latest.number), (latest.period.label, "整改落实", "短信版"),
+                         f"第{latest.number}期")]
+    if site.changelog:
+        visits.append(Visit("changes", urls.CHANGES, (site.changelog[0].record.title,), "更正与变更记录"))
     return {v.name: v for v in visits}
 
 

@@ -11,7 +11,8 @@ from .conftest import WIDTHS, Served, screenshot
 
 pytestmark = pytest.mark.browser
 
-PAGES = ("home", "column", "column-page-2", "article", "document", "unit", "ledger", "dashboard")
+PAGES = ("home", "column", "column-page-2", "article", "document", "unit", "ledger", "dashboard",
+         "bulletins", "bulletin", "changes")
 
 LAYOUT = """() => ({
   scrollWidth: document.documentElement.scrollWidth,

@@ -23,7 +23,8 @@ AXE = tool_file("GONGSHI_AXE_JS", REPO / "node_modules/axe-core/axe.min.js")
 VNU = tool_file("GONGSHI_VNU_JAR", REPO / "node_modules/vnu-jar/build/dist/vnu.jar")
 ARTICLE_BUDGET = 60 * 1024
 
-AXE_PAGES = ("home", "column", "article", "document", "unit", "ledger", "dashboard")
+AXE_PAGES = ("home", "column", "article", "document", "unit", "ledger", "dashboard", "bulletins", "bulletin",
+             "changes")
 MORE_PAGES = ("commitments/", "meetings/", "units/", "opinions/", "rules/", "feeds/", "data/", "404.html")
 
 
@@ -40,9 +41,14 @@ def _axe(page: Any) -> list[str]:
 
 @pytest.mark.browser
 @pytest.mark.skipif(AXE is None, reason="axe-core 未安装（npm install axe-core，或设置 GONGSHI_AXE_JS）")
+@pytest.mark.parametrize("mode", ["normal", "reading-mode"])
 @pytest.mark.parametrize("width", WIDTHS)
-def test_axe_finds_no_serious_violation(open_tab: Any, served: Served, width: int) -> None:
+def test_axe_finds_no_serious_violation(open_tab: Any, served: Served, width: int, mode: str) -> None:
+    """WCAG 2.1 AA on every kind of page, in the normal style and in 长者模式 (适老化)."""
     page = open_tab(width).page
+    if mode == "reading-mode":  # switched on once, by its button; it stays on for every page
+        page.goto(served.url(""))
+        page.locator(".text-size").click()
     paths = [served.visits[name].path for name in AXE_PAGES] + list(MORE_PAGES)
     site = served.site
     paths += [f"meetings/{site.meetings[0].id}/", f"commitments/{site.content.commitments[0].id}/"]
@@ -52,6 +58,7 @@ def test_axe_finds_no_serious_violation(open_tab: Any, served: Served, width: in
     found = {}
     for path in paths:
         page.goto(served.url(path))
+        assert ("high-contrast" in (page.get_attribute("html", "class") or "")) == (mode == "reading-mode")
         problems = _axe(page)
         if problems:
             found[path] = problems

@@ -2,31 +2,32 @@
 (function () {
   "use strict";
   var root = document.documentElement;
-  var KEY = "gongshi-text-size";
+  var KEY = "gongshi-reading-mode";  /* also read by the inline script in <head>, before first paint */
 
-  function remember(large) {
+  function remember(elder) {
     try {
-      if (large) { localStorage.setItem(KEY, "large"); } else { localStorage.removeItem(KEY); }
+      if (elder) { localStorage.setItem(KEY, "elder"); } else { localStorage.removeItem(KEY); }
     } catch (e) { /* storage may be off: the switch still works for this page */ }
   }
 
-  /* 大字号: a larger text size for older readers, kept for the next visit. */
+  /* 长者模式 (适老化): larger type and high contrast together, kept on every page and visit. */
   var buttons = document.querySelectorAll(".text-size");
-  function show(large) {
-    root.classList.toggle("text-large", large);
+  function show(elder) {
+    root.classList.toggle("text-large", elder);
+    root.classList.toggle("high-contrast", elder);
     for (var i = 0; i < buttons.length; i++) {
-      buttons[i].setAttribute("aria-pressed", large ? "true" : "false");
+      buttons[i].setAttribute("aria-pressed", elder ? "true" : "false");
     }
   }
   for (var i = 0; i < buttons.length; i++) {
     buttons[i].hidden = false;
     buttons[i].addEventListener("click", function () {
-      var large = !root.classList.contains("text-large");
-      show(large);
-      remember(large);
+      var elder = !root.classList.contains("high-contrast");
+      show(elder);
+      remember(elder);
     });
   }
-  show(root.classList.contains("text-large"));
+  show(root.classList.contains("high-contrast"));
 
   /* Tables in articles become labelled cards on a phone (like the ledger), once each cell
      knows its column's name. Without this they stay plain tables that wrap. */

@@ -1,0 +1,224 @@
+"""Bulletins (简报): a periodic digest of what was published and what progressed.
+
+Periods are counted from the campaign's start: weekly ones are seven days from that day,
+monthly ones calendar months (the first one from the start day), and the last one ends
+with the campaign. Period N is bulletin 第N期 whatever it holds, so numbers never shift; a
+bulletin appears once its period is over (it ended before `as_of`).
+
+Each bulletin gathers, from live records: news and documents published in the period,
+meetings held (with their evaluations), commitments made public, rules adopted; ledger
+items newly listed (an item's `added` date, else its ledger's `published` date, else the
+commit that first published it), items completed, items whose deadline fell in the period
+(met, met late, or missed as of the period's end), progress reported; and how many items
+were done by the period's end. Plus a plain-text version short enough for an SMS/手机报.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from . import urls
+from .compute import ItemState, Satisfaction
+from .model import Article, Commitment, Meeting, Progress, Rule
+
+if TYPE_CHECKING:
+    from .site import Site
+
+DUE_LABELS = {"met": "按期完成", "late": "逾期完成", "missed": "到期未完成"}
+
+
+@dataclass(frozen=True)
+class Period:
+    number: int
+    start: dt.date
+    end: dt.date
+
+    @property
+    def label(self) -> str:
+        """3月9日至3月15日 (with years when the period crosses one)."""
+        if self.start.year != self.end.year:
+            return f"{_cn(self.start)}至{_cn(self.end)}"
+        return f"{self.start.month}月{self.start.day}日至{self.end.month}月{self.end.day}日"
+
+
+def _cn(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def periods(start: dt.date, end: dt.date, as_of: dt.date, period: str) -> list[Period]:
+    """The campaign's periods that are over by `as_of`, first to last."""
+    found: list[Period] = []
+    begin = start
+    while begin <= end:
+        stop = begin + dt.timedelta(days=6) if period == "每周" else _next_month(begin) - dt.timedelta(days=1)
+        stop = min(stop, end)
+        if stop >= as_of:
+            break
+        found.append(Period(len(found) + 1, begin, stop))
+        begin = stop + dt.timedelta(days=1)
+    return found
+
+
+@dataclass(frozen=True)
+class DueItem:
+    state: ItemState
+    outcome: str  # a key of DUE_LABELS
+
+    @property
+    def label(self) -> str:
+        return DUE_LABELS[self.outcome]
+
+
+@dataclass
+class Bulletin:
+    period: Period
+    articles: list[Article] = field(default_factory=list)  # news and documents, oldest first
+    meetings: list[tuple[Meeting, Satisfaction | None]] = field(default_factory=list)  # with evaluations
+    commitments: list[Commitment] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+    listed: list[ItemState] = field(default_factory=list)  # newly listed ledger items
+    done: list[ItemState] = field(default_factory=list)
+    due: list[DueItem] = field(default_factory=list)
+    progress: list[tuple[ItemState, Progress]] = field(default_factory=list)
+    done_by_end: int = 0  # items completed by the period's end
+    sms: str = ""
+
+    @property
+    def number(self) -> int:
+        return self.period.number
+
+    @property
+    def news_count(self) -> int:
+        return sum(1 for a in self.articles if a.kind == "news")
+
+    @property
+    def document_count(self) -> int:
+        return sum(1 for a in self.articles if a.kind == "document")
+
+    @property
+    def evaluations(self) -> list[Satisfaction]:
+        return [result for _, result in self.meetings if result is not None]
+
+    @property
+    def missed(self) -> list[DueItem]:
+        return [d for d in self.due if d.outcome == "missed"]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.articles or self.meetings or self.commitments or self.rules or self.listed
+                    or self.done or self.due or self.progress)
+
+
+def listing_dates(site: Site) -> dict[tuple[str, str], dt.date]:
+    """(unit, item id) → the day the item was made public, where it is known."""
+    published = {ledger.unit: ledger.published for ledger in site.content.ledgers}
+    dates: dict[tuple[str, str], dt.date] = {}
+    for s in site.rect.states:
+        item = s.item
+        debut = site.history.first.get(("item", item.unit, item.id))
+        day = item.added or published.get(item.unit) or (debut.date if debut else None)
+        if day is not None:
+            dates[(item.unit, item.id)] = day
+    return dates
+
+
+def _due(state: ItemState, end: dt.date) -> DueItem:
+    deadline, completed = state.item.deadline, state.item.completed
+    assert isinstance(deadline, dt.date)
+    if completed is not None and completed <= deadline:
+        return DueItem(state, "met")
+    if completed is not None and completed <= end:
+        return DueItem(state, "late")
+    return DueItem(state, "missed")
+
+
+def bulletin(site: Site, period: Period, listed_on: dict[tuple[str, str], dt.date]) -> Bulletin:
+    """What one period brought: the records dated within it, and the ledger's movements."""
+
+    def within(day: dt.date | None) -> bool:
+        return day is not None and period.start <= day <= period.end
+
+    b = Bulletin(period)
+    b.articles = sorted((a for rs in site.columns.values() for a in rs if within(a.date)),
+                        key=lambda a: (a.date, a.id))
+    b.meetings = [(m, site.satisfaction.get(m.id))
+                  for m in sorted((m for m in site.meetings if within(m.date)), key=lambda m: (m.date, m.id))]
+    b.commitments = sorted((c for c in site.content.commitments if not c.withdrawn and within(c.published)),
+                           key=lambda c: (c.published, c.id))
+    b.rules = sorted((r for r in site.rules if within(r.adopted)), key=lambda r: (r.adopted, r.id))
+    live = [s for s in site.rect.states if not s.withdrawn]
+    b.listed = [s for s in live if within(listed_on.get((s.item.unit, s.item.id)))]
+    b.done = sorted((s for s in live if within(s.item.completed)), key=lambda s: (s.item.completed, s.item.unit))
+    b.due = [_due(s, period.end) for s in live
+             if isinstance(s.item.deadline, dt.date) and within(s.item.deadline)]
+    b.progress = sorted(((s, p) for s in live for p in s.item.progress if within(p.date)),
+                        key=lambda sp: (sp[1].date, sp[0].item.unit, sp[0].item.id))
+    b.done_by_end = sum(1 for s in live if s.item.completed is not None and s.item.completed <= period.end)
+    return b
+
+
+def _facts(b: Bulletin) -> list[str]:
+    """The bulletin's counts, as short phrases; nothing said of what did not happen."""
+    facts = []
+    if b.articles:
+        published = [f"新闻{b.news_count}篇" if b.news_count else "",
+                     f"文件{b.document_count}件" if b.document_count else ""]
+        facts.append("发布" + "、".join(p for p in published if p))
+    if b.meetings:
+        evaluated = f"，其中{len(b.evaluations)}场开展群众评议" if b.evaluations else ""
+        redo = sum(1 for s in b.evaluations if s.under_two_thirds)
+        facts.append(f"召开会议{len(b.meetings)}场{evaluated}" + (f"，{redo}场满意率低于三分之二须返工补课" if redo else ""))
+    counts = ((len(b.commitments), "公开承诺{}份"), (len(b.listed), "新列入整改事项{}项"),
+              (len(b.done), "完成整改{}项"), (len(b.missed), "到期未完成{}项"), (len(b.rules), "出台制度{}项"),
+              (b.done_by_end, "累计完成整改{}项"))
+    return facts + [phrase.format(n) for n, phrase in counts if n]
+
+
+def sms_text(b: Bulletin, name: str, url: str, limit: int, unit_names: dict[str, str]) -> str:
+    """The bulletin in at most `limit` characters: the counts, the link if it fits, then as
+    many completed items as fit. Nothing is cut mid-way unless the counts alone are too long."""
+    facts = _facts(b)
+    head = f"【{name}第{b.number}期】{b.period.label}："
+    body = "；".join(facts) + "。" if facts else "本期没有新发布的内容和整改进展。"
+    tail = f"详见{url}"
+    if len(head) + len(body) + len(tail) > limit:
+        tail = ""  # the counts matter more than the link
+    if len(head) + len(body) > limit:
+        room = max(limit - len(head) - 1, 0)
+        return (head + body[:room] + "…")[:limit]
+    for s in b.done:
+        extra = f"完成：{unit_names.get(s.item.unit, '')}“{s.item.problem.rstrip('。')}”。"
+        if len(head) + len(body) + len(extra) + len(tail) <= limit:
+            body += extra
+    return head + body + tail
+
+
+def bulletins(site: Site) -> list[Bulletin]:
+    """Every bulletin so far, newest first."""
+    config = site.config
+    listed_on = listing_dates(site)
+    name = bulletin_name(site)
+    units = {u.id: u.name for u in site.units.values()}
+    found = []
+    for period in periods(config.campaign.start, config.campaign.end, site.as_of, config.bulletin.period):
+        b = bulletin(site, period, listed_on)
+        url = config.base_url.rstrip("/") + "/" + urls.bulletin(b.number)
+        b.sms = sms_text(b, name, url, config.bulletin.sms_length, units)
+        found.append(b)
+    return found[::-1]
+
+
+def bulletin_name(site: Site) -> str:
+    return site.config.bulletin.name or f"{site.config.title}简报"
+
+
+
+def sms_files(site: Site) -> list[tuple[str, bytes]]:
+    """(path, text) of each bulletin's plain-text version."""
+    return [(urls.bulletin_text(b.number), (b.sms + "\n").encode("utf-8")) for b in site.bulletins]

@@ -1,0 +1,154 @@
+"""The search index: which pages it holds and with what record, Chinese spaced into
+characters, the same bytes from every build, and a clear error when Pagefind cannot run.
+
+The index is read back through Pagefind's own files (gzip'd CBOR, see
+generator/pagefind_order.py); the browser tests (tests/browser/test_search.py) query it."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import write
+
+from generator.build import build
+from generator.errors import BuildFailed
+from generator.pagefind_order import MAGIC, _items
+from generator.search import spaced
+
+
+def fragments(out: Path) -> dict[str, dict]:
+    """Every indexed page's record as Pagefind stored it, by URL."""
+    found = {}
+    for path in sorted((out / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(MAGIC))
+        found[data["url"]] = data
+    return found
+
+
+def test_record_pages_are_indexed_with_their_record(built_small: Path) -> None:
+    pages = fragments(built_small)
+    item = pages["/rectification/edu/r01/"]
+    assert item["meta"]["type"] == "整改事项"
+    assert item["filters"] == {"type": ["整改事项"], "unit": ["区教育局"]}
+    article = pages["/news/2014-07-01-first/"]
+    assert article["meta"]["title"] == "区教育局公布整改清单"
+    assert article["meta"]["date"] == "2014年7月1日"
+    assert article["filters"] == {"type": ["新闻"], "unit": ["区教育局"], "column": ["工作动态"]}
+    types = {p["meta"]["type"] for p in pages.values()}
+    assert types == {"新闻", "文件", "整改事项", "承诺", "会议", "单位", "页面"}
+    # lists, overviews and the search page are not records of their own
+    assert not {"/", "/news/", "/rectification/", "/rectification/edu/", "/search/"} & set(pages)
+
+
+def test_navigation_footer_and_lists_stay_out_of_the_index(built_small: Path) -> None:
+    article = fragments(built_small)["/news/2014-07-01-first/"]["content"].replace("\u200b", "")
+    assert "区教育局今天公布了整改清单" in article
+    for chrome in ("更多栏目", "跳到正文", "订阅（RSS）", "网站标识码", "上一篇", "相关内容"):
+        assert chrome not in article
+    unit = fragments(built_small)["/units/edu/"]["content"].replace("\u200b", "")
+    assert "区教育局" in unit and "整改清单" not in unit  # its lists are found on their own pages
+    assert "data-pagefind-body" not in (built_small / "index.html").read_text(encoding="utf-8")
+
+
+def test_chinese_is_indexed_character_by_character(built_small: Path) -> None:
+    content = fragments(built_small)["/news/2014-07-01-first/"]["content"]
+    assert "区\u200b教\u200b育\u200b局" in content
+    page = (built_small / "news/2014-07-01-first/index.html").read_text(encoding="utf-8")
+    assert "\u200b" not in page  # readers get the page as written
+
+
+def test_spacing_leaves_markup_and_shown_meta_alone() -> None:
+    html = ('<title>整改</title><span data-pagefind-meta="title">渣土车</span>'
+            '<p class="x">渣土车 and 2014年</p><img alt="干部走访" src="a.png">')
+    assert spaced(html) == ('<title>整\u200b改</title><span data-pagefind-meta="title">渣土车</span>'
+                            '<p class="x">渣\u200b土\u200b车 and 2014年</p>'
+                            '<img alt="干\u200b部\u200b走\u200b访" src="a.png">')
+
+
+def test_withdrawn_records_are_not_searchable(small_site: Path, tmp_path: Path) -> None:
+    path = small_site / "content/news/2014-06-01-second.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("---\n", "---\nwithdrawn: {date: 2014-07-02, reason: 重复发布}\n", 1)
+                    if text.startswith("---\n") else text, encoding="utf-8")
+    build(small_site, tmp_path / "out")
+    assert "/news/2014-06-01-second/" not in fragments(tmp_path / "out")
+    assert (tmp_path / "out/news/2014-06-01-second/index.html").is_file()
+
+
+def test_filter_files_are_in_a_fixed_order(built_small: Path) -> None:
+    for path in (built_small / "pagefind/filter").glob("*.pf_filter"):
+        _, (_name, values) = _items(gzip.decompress(path.read_bytes()), len(MAGIC))
+        _, entries = _items(values)
+        assert entries == sorted(entries)
+
+
+def test_same_pages_same_index_bytes(small_site: Path, tmp_path: Path) -> None:
+    """Pagefind alone writes filters in a new order each run; the build puts them in one."""
+    outs = [tmp_path / "a", tmp_path / "b" / "deeper"]
+    for out in outs:
+        build(small_site, out)
+    first, second = ({p.relative_to(o).as_posix(): p.read_bytes() for p in sorted((o / "pagefind").rglob("*"))
+                      if p.is_file()} for o in outs)
+    assert first == second
+
+
+def test_search_false_builds_without_search(small_site: Path, tmp_path: Path) -> None:
+    config = small_site / "site_config.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "search: false\n", encoding="utf-8")
+    build(small_site, tmp_path / "out")
+    home = (tmp_path / "out/index.html").read_text(encoding="utf-8")
+    item = (tmp_path / "out/rectification/edu/r01/index.html").read_text(encoding="utf-8")
+    assert not (tmp_path / "out/pagefind").exists() and not (tmp_path / "out/search").exists()
+    assert 'role="search"' not in home
+    assert "data-pagefind-body" not in item and "data-pagefind-meta" not in item
+
+
+@pytest.mark.parametrize("binary", ["missing", "failing"])
+def test_a_pagefind_that_cannot_run_stops_the_build(small_site: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch, binary: str) -> None:
+    """A real program that is not there, or that fails: the build names it, and the published
+    site stays as it was."""
+    out = tmp_path / "out"
+    build(small_site, out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    with (small_site / "content/news/2014-07-01-first.md").open("a", encoding="utf-8") as news:
+        news.write("\n补充一段新的内容。\n")  # a page changed: its index must be made again
+    program = tmp_path / "pagefind"
+    if binary == "failing":
+        program.write_text("#!/bin/sh\necho 'Error: disk full' >&2\nexit 3\n", encoding="utf-8")
+        program.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(program))
+    with pytest.raises(BuildFailed) as failed:
+        build(small_site, out)
+    (error,) = failed.value.problems.errors
+    if binary == "missing":
+        assert error.code == "E090" and str(program) in error.message
+    else:
+        assert error.code == "E091" and "退出码 3" in error.message and "disk full" in error.message
+    assert error.file == "site_config.yml" and "search: false" in error.hint
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert not list(tmp_path.glob(".out.tmp-*"))
+
+
+def test_the_search_page_explains_itself_without_javascript(built_small: Path) -> None:
+    page = (built_small / "search/index.html").read_text(encoding="utf-8")
+    noscript = re.search(r"<noscript>(.*?)</noscript>", page, re.S)
+    assert noscript and "需要浏览器启用 JavaScript" in noscript[1]
+    assert 'href="../units/"' in noscript[1]  # and offers the directories instead
+    assert '<div id="search-app" hidden' in page  # the form shows only when it can work
+    home = (built_small / "index.html").read_text(encoding="utf-8")
+    form = re.search(r'<form class="site-search" role="search" action="([^"]+)" method="get">', home)
+    assert form and form[1] == "search/" and 'name="q"' in home
+
+
+def test_a_theme_without_opt_in_gets_every_page_indexed(small_site: Path, tmp_path: Path) -> None:
+    base = (Path(__file__).parent.parent / "theme/templates/base.html").read_text(encoding="utf-8")
+    write(small_site, "theme/templates/base.html", base.replace(" data-pagefind-body", ""))
+    build(small_site, tmp_path / "out")
+    assert {"/", "/news/", "/rectification/edu/r01/"} <= set(fragments(tmp_path / "out"))
+    shutil.rmtree(tmp_path / "out")
