@@ -7,9 +7,10 @@ their memory and only the small results travel back. Where fork is not available
 GONGSHI_JOBS=1), the same calls run one after the other in this process; either way the
 results are the same, so the output does not depend on how many processes made it.
 
-Only a process with no other threads forks: a thread of the preview server holding a lock
-at that moment would leave the lock forever taken in the copy (`gongshi serve` renders its
-rebuilds here, one call after the other; its first build forks as usual).
+Only the main thread forks. `gongshi serve` rebuilds in a thread of its own while its
+server threads answer the browser; a lock one of them held at that moment would stay taken
+forever in the copy, so those rebuilds (small, incremental) run here, one call after the
+other. (Python resets its own import lock in a forked child.)
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def run(count: int, work: Callable[[int], R], progress: Callable[[int], None] = 
     """
     global _work
     processes = processes or workers()
-    if (processes < 2 or count < MIN_PARALLEL or threading.active_count() > 1
+    if (processes < 2 or count < MIN_PARALLEL or threading.current_thread() is not threading.main_thread()
             or "fork" not in multiprocessing.get_all_start_methods()):
         results = []
         for i in range(count):

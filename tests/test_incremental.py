@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import shutil
 import subprocess
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -260,3 +261,15 @@ def test_a_template_depends_on_what_it_extends_includes_and_imports() -> None:
 def test_a_template_that_uses_the_site_freely_depends_on_all_of_it(source: str) -> None:
     inputs = template_inputs(environment({"t.html": source, "x.html": ""}), ["t.html"])
     assert inputs["t.html"].site is None
+
+
+def test_a_build_in_another_thread_renders_in_that_thread(small_site: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """As `gongshi serve` rebuilds: no fork from a thread while other threads may hold locks."""
+    monkeypatch.setenv("GONGSHI_JOBS", "2")
+    monkeypatch.setattr(parallel, "MIN_PARALLEL", 2)
+    found: list[list[int]] = []
+    worker = threading.Thread(target=lambda: found.append(parallel.run(8, lambda i: os.getpid())))
+    worker.start()
+    worker.join()
+    assert found == [[os.getpid()] * 8]

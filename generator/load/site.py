@@ -284,26 +284,27 @@ def _load_markdown(files: SiteFiles, folder: str, cls: Callable[..., T]) -> list
     return _each(files, folder, (".md",), parse)
 
 
-def _load_ledger(files: SiteFiles, path: Path) -> Ledger | None:
+def _yaml_record(files: SiteFiles, path: Path, cls: Callable[..., T]) -> tuple[T | None, Any]:
+    """A file holding one record: (the record or None, the parsed mapping)."""
     where = files.where(path)
     data = files.yaml(path)
     if data is FAILED or not _expect(data, YMap, where, files.problems):
-        return None
-    ledger = build_record(Ledger, data, where, files.problems, origin=where.at(1))
+        return None, data
+    return build_record(cls, data, where, files.problems, origin=where.at(1)), data
+
+
+def _load_ledger(files: SiteFiles, path: Path) -> Ledger | None:
+    ledger, data = _yaml_record(files, path, Ledger)
     if ledger is None:
         return None
     if path.stem != ledger.unit:
-        files.problems.add("E046", where.at(data.lines.get("unit")), name=path.name, unit=ledger.unit)
+        files.problems.add("E046", files.where(path).at(data.lines.get("unit")), name=path.name, unit=ledger.unit)
     items = tuple(dataclasses.replace(item, unit=ledger.unit) for item in ledger.items)
     return dataclasses.replace(ledger, items=items)
 
 
 def _load_commitment(files: SiteFiles, path: Path) -> Commitment | None:
-    where = files.where(path)
-    data = files.yaml(path)
-    if data is FAILED or not _expect(data, YMap, where, files.problems):
-        return None
-    record = build_record(Commitment, data, where, files.problems, origin=where.at(1))
+    record, _ = _yaml_record(files, path, Commitment)
     return _default_id(record, path, files) if record is not None else None
 
 
