@@ -22,6 +22,25 @@ def small_site(tmp_path: Path) -> Path:
     return site
 
 
+def replace(site: Path, relative: str, old: str, new: str) -> None:
+    """Change one exact piece of a fixture file (which must be there once)."""
+    path = site / relative
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} not once in {relative}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def where(site: Path) -> list[tuple[str, int | None, str]]:
+    """(file, line, code) of every error, sorted."""
+    return sorted((e.file, e.line, e.code) for e in errors_of(site))
+
+
+def only_error(site: Path):
+    errors = errors_of(site)
+    assert len(errors) == 1, [e.format() for e in errors]
+    return errors[0]
+
+
 def errors_of(site: Path) -> list:
     """Every SourceError the site produces (empty if it is valid)."""
     try:

@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import errors_of, write
+from conftest import errors_of, only_error, replace, where, write
 
 from generator.cli import main
 from generator.errors import Problems
@@ -28,21 +28,6 @@ COMMIT = "content/commitments/edu-2014.yml"
 LEADER = "content/commitments/wang.yml"
 
 
-def replace(site: Path, relative: str, old: str, new: str) -> None:
-    path = site / relative
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} not once in {relative}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
-def where(site: Path) -> list[tuple[str, int | None, str]]:
-    return sorted((e.file, e.line, e.code) for e in errors_of(site))
-
-
-def only_error(site: Path):
-    errors = errors_of(site)
-    assert len(errors) == 1, [e.format() for e in errors]
-    return errors[0]
 
 
 def loaded(site: Path):
