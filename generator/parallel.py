@@ -1,11 +1,18 @@
 """Rendering spread over the machine's cores.
 
 `run(count, work)` calls `work(i)` for every i in range(count) and returns the results in
-order. With more than one core and enough work, forked worker processes do it: they start
-as copies of the build process, so the site, the plan and the templates are already in
-their memory and only the small results travel back. Where fork is not available (or
+order. With more than one core and enough work, this process forks helpers and works along
+with them: a helper starts as a copy of this process, so the site, the plan and the
+templates are already in its memory and only the small results travel back (through a
+pipe, read by a thread here). Each process takes the next chunk of calls as it finishes
+one, so a slow chunk does not hold the others up. Where fork is not available (or
 GONGSHI_JOBS=1), the same calls run one after the other in this process; either way the
 results are the same, so the output does not depend on how many processes made it.
+
+Memory: a page of memory that a helper touches is copied for it, so every process beyond
+this one can cost nearly as much as this one held; with this process working too, two
+cores need one helper, not two. Collecting garbage is left to each process for the
+objects it makes (`gc.freeze` before forking), so the shared ones are not touched by it.
 
 Only the main thread forks. `gongshi serve` rebuilds in a thread of its own while its
 server threads answer the browser; a lock one of them held at that moment would stay taken
@@ -19,13 +26,13 @@ import gc
 import multiprocessing
 import os
 import threading
+import traceback
 from collections.abc import Callable
+from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
 R = TypeVar("R")
-MIN_PARALLEL = 64  # fewer calls than this run here: starting workers would cost more
-
-_work: Callable[[int], Any] | None = None  # the function of the current `run`, inherited by workers
+MIN_PARALLEL = 64  # fewer calls than this run here: starting helpers would cost more
 
 
 def workers() -> int:
@@ -39,18 +46,67 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
-def _chunk(bounds: tuple[int, int]) -> list[Any]:
-    assert _work is not None
-    return [_work(i) for i in range(*bounds)]
+class _Chunks:
+    """The chunks of one `run`, handed out one at a time to whichever process asks."""
+
+    def __init__(self, count: int, processes: int, context: Any):
+        size = max(1, min(100, count // (processes * 16)))
+        self.bounds = [(start, min(start + size, count)) for start in range(0, count, size)]
+        self.next = context.Value("l", 0)  # in memory shared with the helpers
+
+    def claim(self) -> int | None:
+        with self.next.get_lock():
+            n = self.next.value
+            self.next.value = n + 1
+        return n if n < len(self.bounds) else None
+
+
+def _helper(chunks: _Chunks, work: Callable[[int], Any], pipe: Connection) -> None:
+    """A forked helper: chunk after chunk, each result sent back; None when done."""
+    gc.enable()
+    try:
+        while (n := chunks.claim()) is not None:
+            pipe.send((n, [work(i) for i in range(*chunks.bounds[n])]))
+        pipe.send(None)
+    except BaseException:
+        pipe.send(traceback.format_exc())
+    finally:
+        pipe.close()
+
+
+class _Receiver(threading.Thread):
+    """Reads the helpers' results as they come, so a helper never waits on a full pipe."""
+
+    def __init__(self, pipes: list[Connection], parts: list[list[Any] | None]):
+        super().__init__(daemon=True)
+        self.pipes, self.parts = pipes, parts
+        self.done = 0  # calls finished by helpers
+        self.failure: str | None = None
+
+    def run(self) -> None:
+        open_pipes = list(self.pipes)
+        while open_pipes:
+            for pipe in wait(open_pipes):
+                try:
+                    message = pipe.recv()  # type: ignore[union-attr]
+                except EOFError:
+                    message = "a helper process ended without its results"
+                if isinstance(message, tuple):
+                    n, part = message
+                    self.parts[n] = part
+                    self.done += len(part)
+                    continue
+                if message is not None:
+                    self.failure = self.failure or message
+                open_pipes.remove(pipe)  # type: ignore[arg-type]
 
 
 def run(count: int, work: Callable[[int], R], progress: Callable[[int], None] = lambda n: None,
         processes: int | None = None) -> list[R]:
-    """[work(0), …, work(count - 1)], in worker processes when that pays off.
+    """[work(0), …, work(count - 1)], shared with forked helpers when that pays off.
 
-    `progress(n)` is called in this process as every n more calls finish.
+    `progress(n)` is called in this process as n more calls finish.
     """
-    global _work
     processes = processes or workers()
     if (processes < 2 or count < MIN_PARALLEL or threading.current_thread() is not threading.main_thread()
             or "fork" not in multiprocessing.get_all_start_methods()):
@@ -59,17 +115,43 @@ def run(count: int, work: Callable[[int], R], progress: Callable[[int], None] = 
             results.append(work(i))
             progress(1)
         return results
-    size = max(1, min(200, count // (processes * 8)))
-    chunks = [(start, min(start + size, count)) for start in range(0, count, size)]
-    _work = work
-    gc.freeze()  # what exists now is never collected in the workers: their pages stay shared
+    context = multiprocessing.get_context("fork")
+    chunks = _Chunks(count, processes, context)
+    parts: list[list[Any] | None] = [None] * len(chunks.bounds)
+    gc.freeze()  # what exists now is left alone by the collector, here and in the helpers
+    helpers, pipes = [], []
     try:
-        with multiprocessing.get_context("fork").Pool(processes, initializer=gc.enable) as pool:
-            results = []
-            for part in pool.imap(_chunk, chunks):
-                results.extend(part)
-                progress(len(part))
-            return results
+        for _ in range(processes - 1):
+            reader, writer = context.Pipe(duplex=False)
+            helper = context.Process(target=_helper, args=(chunks, work, writer), daemon=True)
+            helper.start()
+            writer.close()
+            helpers.append(helper)
+            pipes.append(reader)
+        receiver = _Receiver(pipes, parts)
+        receiver.start()
+        own = reported = 0
+
+        def report() -> None:
+            nonlocal reported
+            done = own + receiver.done
+            progress(done - reported)
+            reported = done
+
+        while (n := chunks.claim()) is not None:
+            part = [work(i) for i in range(*chunks.bounds[n])]
+            parts[n], own = part, own + len(part)
+            report()
+        while receiver.is_alive():
+            receiver.join(timeout=0.1)
+            report()
+        report()
     finally:
-        _work = None
+        for helper in helpers:
+            helper.join(timeout=5)
+            if helper.is_alive():
+                helper.kill()
         gc.unfreeze()
+    if receiver.failure is not None:
+        raise RuntimeError(f"渲染进程出错：\n{receiver.failure}")
+    return [result for part in parts for result in part]  # type: ignore[union-attr]

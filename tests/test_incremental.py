@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -186,11 +187,16 @@ def test_two_output_folders_do_not_share_what_they_hold(small_site: Path, tmp_pa
 
 def test_a_build_renders_in_several_processes(small_site: Path, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    """The pages are rendered by forked workers (their process ids differ from ours)."""
+    """The pages are rendered by this process and a forked helper (another process id)."""
     monkeypatch.setenv("GONGSHI_JOBS", "2")
     monkeypatch.setattr(parallel, "MIN_PARALLEL", 2)
-    pids = parallel.run(8, lambda i: os.getpid())
-    assert len(pids) == 8 and os.getpid() not in pids
+
+    def slow(i: int) -> int:
+        time.sleep(0.01)
+        return os.getpid()
+
+    pids = parallel.run(64, slow)
+    assert len(pids) == 64 and len(set(pids)) == 2 and os.getpid() in pids
     out = tmp_path / "out"
     report = build(small_site, out, use_cache=False)
     assert report.pages > 20 and (out / "index.html").is_file()
