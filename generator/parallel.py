@@ -22,6 +22,7 @@ other. (Python resets its own import lock in a forked child.)
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
@@ -125,7 +126,17 @@ def run(count: int, work: Callable[[int], R], progress: Callable[[int], None] = 
         gc.unfreeze()
 
 
+def _release_free_memory() -> None:
+    """Give the C library's freed but kept memory back to the system (glibc's malloc_trim):
+    what this process holds when it forks is what every helper starts out sharing."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
 def _shared(count: int, work: Callable[[int], R], progress: Callable[[int], None], processes: int) -> list[R]:
+    _release_free_memory()
     context = multiprocessing.get_context("fork")
     chunks = _Chunks(count, processes, context)
     parts: list[list[Any] | None] = [None] * len(chunks.bounds)
