@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 # code: (message, hint). Both are str.format templates filled from keyword arguments.
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -110,6 +111,23 @@ class Source:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}" if self.line else self.file
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _source, (self.file, self.line, self.keys)
+
+
+# Records of one kind mostly have their fields on the same lines: one tuple of (key, line)
+# pairs serves them all (in a large site, hundreds of thousands of tuples fewer).
+_KEY_LINES: dict[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]] = {}
+
+
+def shared_keys(keys: tuple[tuple[str, int], ...]) -> tuple[tuple[str, int], ...]:
+    return _KEY_LINES.setdefault(keys, keys)
+
+
+def _source(file: str, line: int | None, keys: tuple[tuple[str, int], ...]) -> Source:
+    """A Source read back from the build cache (or a worker process), its keys shared."""
+    return Source(file, line, shared_keys(keys))
 
 
 @dataclass(frozen=True, order=True)

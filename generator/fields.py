@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from .errors import Problems, Source
+from .errors import Problems, Source, shared_keys
 from .load.yamlpos import YList, YMap
 
 INVALID: Any = object()
@@ -372,4 +372,4 @@ def _key_lines(mapping: YMap) -> tuple[tuple[str, int], ...]:
     for key, value in mapping.items():
         if isinstance(value, YList):
             found.extend((f"{key}[{i}]", line) for i, line in enumerate(value.lines))
-    return tuple(found)
+    return shared_keys(tuple(found))

@@ -22,6 +22,7 @@ other. (Python resets its own import lock in a forked child.)
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
@@ -63,7 +64,6 @@ class _Chunks:
 
 def _helper(chunks: _Chunks, work: Callable[[int], Any], pipe: Connection) -> None:
     """A forked helper: chunk after chunk, each result sent back; None when done."""
-    gc.enable()
     try:
         while (n := chunks.claim()) is not None:
             pipe.send((n, [work(i) for i in range(*chunks.bounds[n])]))
@@ -108,17 +108,38 @@ def run(count: int, work: Callable[[int], R], progress: Callable[[int], None] = 
     `progress(n)` is called in this process as n more calls finish.
     """
     processes = processes or workers()
-    if (processes < 2 or count < MIN_PARALLEL or threading.current_thread() is not threading.main_thread()
-            or "fork" not in multiprocessing.get_all_start_methods()):
-        results = []
-        for i in range(count):
-            results.append(work(i))
-            progress(1)
-        return results
+    collecting = gc.isenabled()
+    gc.freeze()  # what exists now is left alone by the collector, here and in the helpers,
+    gc.enable()  # which collects only the garbage the calls make
+    try:
+        if (processes < 2 or count < MIN_PARALLEL or threading.current_thread() is not threading.main_thread()
+                or "fork" not in multiprocessing.get_all_start_methods()):
+            results = []
+            for i in range(count):
+                results.append(work(i))
+                progress(1)
+            return results
+        return _shared(count, work, progress, processes)
+    finally:
+        if not collecting:
+            gc.disable()
+        gc.unfreeze()
+
+
+def _release_free_memory() -> None:
+    """Give the C library's freed but kept memory back to the system (glibc's malloc_trim):
+    what this process holds when it forks is what every helper starts out sharing."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
+def _shared(count: int, work: Callable[[int], R], progress: Callable[[int], None], processes: int) -> list[R]:
+    _release_free_memory()
     context = multiprocessing.get_context("fork")
     chunks = _Chunks(count, processes, context)
     parts: list[list[Any] | None] = [None] * len(chunks.bounds)
-    gc.freeze()  # what exists now is left alone by the collector, here and in the helpers
     helpers, pipes = [], []
     try:
         for _ in range(processes - 1):
@@ -151,7 +172,6 @@ def run(count: int, work: Callable[[int], R], progress: Callable[[int], None] = 
             helper.join(timeout=5)
             if helper.is_alive():
                 helper.kill()
-        gc.unfreeze()
     if receiver.failure is not None:
         raise RuntimeError(f"渲染进程出错：\n{receiver.failure}")
     return [result for part in parts for result in part]  # type: ignore[union-attr]
