@@ -107,6 +107,11 @@ def relative(target: str, current: str) -> str:
     Pure string work (what posixpath.relpath gives, without its getcwd per call): every
     page calls this for each of its links.
     """
+    depth = current.count("/")
+    if depth and not current.startswith("/"):  # the usual case first: nothing in common
+        top = current[: current.index("/")]
+        if not target.startswith(top) or target[len(top) : len(top) + 1] not in ("/", ""):
+            return "../" * depth + target
     here = current.rsplit("/", 1)[0].split("/") if "/" in current else []
     if not here or here == [""]:
         return target or "./"

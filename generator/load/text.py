@@ -6,6 +6,7 @@ error that names the encoding and how to convert, never a garbled page.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..errors import Problems, Source
@@ -27,8 +28,9 @@ def _guess_encoding(data: bytes) -> str | None:
     return None
 
 
-def _is_cjk(char: str) -> bool:
-    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+ODD = re.compile("[\u0300-\u08ff]")  # accents, Greek, Cyrillic, Hebrew, Arabic…
+ABOVE_ODD = re.compile("[^\u0000-\u08ff]")
 
 
 def _gbk_in_disguise(data: bytes, text: str) -> int | None:
@@ -39,16 +41,16 @@ def _gbk_in_disguise(data: bytes, text: str) -> int | None:
     portal's file with no Chinese character at all, whose non-ASCII text is all such
     letters, and which reads as Chinese in GBK, is taken for what it is.
     """
-    odd = [i for i, c in enumerate(text) if "\u0300" <= c <= "\u08ff"]
-    if not odd or any(_is_cjk(c) for c in text) or any(ord(c) > 0x8ff for c in text):
+    odd = ODD.search(text)
+    if odd is None or ABOVE_ODD.search(text):  # (Chinese is above them)
         return None
     try:
         chinese = data.decode("gb18030")
     except UnicodeDecodeError:
         return None
-    if not any(_is_cjk(c) for c in chinese):
+    if not CJK.search(chinese):
         return None
-    return text.count("\n", 0, odd[0]) + 1
+    return text.count("\n", 0, odd.start()) + 1
 
 
 def decode(data: bytes, where: Source, problems: Problems) -> str | None:
