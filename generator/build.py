@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import parallel, urls
+from .bodies import Body, BodyStore
 from .cache import BuildCache, Written, code_fingerprint
 from .compute import default_as_of
 from .errors import BuildFailed, Problems, SourceError
@@ -72,8 +73,9 @@ def _line_of(text: str, body: str, body_line: int | None) -> int | None:
 
 def render_bodies(content: Content, root: Path, problems: Problems, cache: BuildCache | None = None,
                   known: Known | None = None, progress: Progress | None = None,
-                  ) -> tuple[dict[tuple[str, str], str], set[str]]:
-    """Every Markdown body → safe HTML, keyed by (kind, id); plus the images they use.
+                  ) -> tuple[dict[tuple[str, str], Body | str], set[str]]:
+    """Every Markdown body → safe HTML (kept in a `BodyStore`), keyed by (kind, id); plus
+    the images they use.
 
     A body whose file is unchanged (same fingerprint) comes from the cache, as long as the
     images it uses are still there; the others are rendered in parallel.
@@ -88,12 +90,13 @@ def render_bodies(content: Content, root: Path, problems: Problems, cache: Build
     records += [("meeting", m, urls.meeting(m)) for m in content.meetings]
     records += [("page", p, urls.page(p)) for p in content.pages]
     keys = [known[id(r)][1] if id(r) in known else None for _, r, _ in records]
-    cached = cache.html([k for k in keys if k is not None])
-    results: dict[int, tuple[str, list[str], list[str]]] = {}
-    for n, key in enumerate(keys):
-        hit = cached.get(key) if key is not None else None
-        if hit is not None and all(exists(path) for path in hit[1]):
-            results[n] = (hit[0], hit[1], [])
+    store = BodyStore()
+    number = {key: n for n, key in enumerate(keys) if key is not None}
+    results: dict[int, tuple[Body | str, list[str], list[str]]] = {}
+    for key, data, used in cache.html(list(number)):
+        if all(exists(path) for path in used):
+            results[number[key]] = (store.add(data), used, [])
+    cached = {keys[n] for n in results}
     todo = [n for n in range(len(records)) if n not in results]
     renderer = MarkdownRenderer(exists)
 
@@ -106,12 +109,14 @@ def render_bodies(content: Content, root: Path, problems: Problems, cache: Build
 
     progress.stage("转换正文", len(todo))
     fresh = parallel.run(len(todo), render, progress.advance)
-    results.update(zip(todo, fresh, strict=True))
-    html: dict[tuple[str, str], str] = {}
+    for n in reversed(range(len(todo))):  # each text is let go once it is in the store
+        text, used, missing = fresh.pop()
+        results[todo[n]] = (store.add(text), used, missing)
+    html: dict[tuple[str, str], Body | str] = {}
     assets: set[str] = set()
     remember = {}
     for n, (kind, record, _) in enumerate(records):
-        body, used, missing = results[n]
+        body, used, missing = results.pop(n)
         for src in missing:
             problems.add("E051", record.origin.at(_line_of(src, record.body, record.body_line)), src=src)
         key = keys[n]

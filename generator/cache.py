@@ -183,21 +183,23 @@ class BuildCache:
 
     # ---- Markdown bodies -------------------------------------------------------------
 
-    def html(self, keys: list[bytes]) -> dict[bytes, tuple[str, list[str]]]:
-        found: dict[bytes, tuple[str, list[str]]] = {}
+    def html(self, keys: list[bytes]) -> Iterator[tuple[bytes, bytes, list[str]]]:
+        """(key, the HTML as UTF-8, the assets it uses) of each remembered body among `keys`,
+        a few hundred at a time."""
         for start in range(0, len(keys), 500):
             chunk = tuple(keys[start : start + 500])
             marks = ",".join("?" * len(chunk))
             for key, html, assets in self._read(f"SELECT key, html, assets FROM html WHERE key IN ({marks})",
                                                 chunk):
-                found[key] = (html.decode("utf-8"), pickle.loads(assets))
-        return found
+                yield key, html, pickle.loads(assets)
 
-    def remember_html(self, entries: dict[bytes, tuple[str, list[str]]]) -> None:
-        """The HTML goes in as UTF-8 bytes, encoded only while it is written: handing the
-        text itself to SQLite would leave a UTF-8 copy of it attached to every string."""
+    def remember_html(self, entries: dict[bytes, tuple[Any, list[str]]]) -> None:
+        """The HTML (text, or a bodies.Body) goes in as UTF-8 bytes, encoded only while it is
+        written: handing the text itself to SQLite would leave a UTF-8 copy of it attached to
+        every string."""
         self._write("INSERT OR REPLACE INTO html VALUES (?, ?, ?)",
-                    ((key, html.encode("utf-8"), pickle.dumps(assets)) for key, (html, assets) in entries.items()),
+                    ((key, html.encode("utf-8") if isinstance(html, str) else bytes(html), pickle.dumps(assets))
+                     for key, (html, assets) in entries.items()),
                     lazily=True)
 
     # ---- output folders --------------------------------------------------------------

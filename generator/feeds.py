@@ -174,7 +174,7 @@ class EntryMaker:
         enclosures = self.images(record)
         figures = "".join(f'<figure><img src="{_esc(e.url)}" alt="{_esc(e.title or record.title)}">'
                           f'<figcaption>{_esc(e.title)}</figcaption></figure>' for e in enclosures)
-        body = figures + self.site.body(record.kind, record.id)
+        body = figures + str(self.site.body(record.kind, record.id))
         column = self.site.config.column(record.column)
         cats = tuple(c for c in (column.name if column else "", self.unit_name(record.unit), *record.tags) if c)
         return Entry(guid=link, title=record.title, link=link, date=record.date,
@@ -220,7 +220,7 @@ class EntryMaker:
         if result:
             flag = "，低于三分之二，须返工补课" if result.under_two_thirds else ""
             head = f"<p><strong>群众评议满意率 {result.percent}{flag}</strong></p>"
-        body = head + self.site.body("meeting", m.id)
+        body = head + str(self.site.body("meeting", m.id))
         unit = self.unit_name(m.unit)
         return Entry(guid=link, title=m.title, link=link, date=m.date,
                      summary=m.summary or _summary(plain_text(body)), content=self.abs.html(body, link),

@@ -99,7 +99,7 @@ def _description(site: Site, output: Output) -> str:
                                              about=column.description or config.description)
     record = _record(output)
     if record is not None and "body" in c:
-        return getattr(record, "summary", "") or plain_text(c["body"]) or output.title
+        return getattr(record, "summary", "") or plain_text(str(c["body"])) or output.title
     return config.description or config.title
 
 
@@ -134,7 +134,7 @@ def _own_image(output: Output) -> tuple[str, str] | None:
              for i in getattr(record, "images", ())]
     # body images are linked relative to the page; the sanitiser always quotes attributes
     found += [(posixpath.normpath(posixpath.join(output.path, html.unescape(src))), "")
-              for src in IMG_SRC.findall(output.context.get("body", "")) if "://" not in src]
+              for src in IMG_SRC.findall(str(output.context.get("body", ""))) if "://" not in src]
     return next(((path, caption) for path, caption in found if path.lower().endswith(RASTER)), None)
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from . import compute, urls
+from .bodies import Body
 from .bulletins import Bulletin, bulletins
 from .changelog import LogEntry, change_log
 from .compute import (
@@ -51,7 +52,7 @@ class Site:
     config: SiteConfig
     as_of: dt.date
     content: Content
-    html: dict[tuple[str, str], str]  # (kind, id) → sanitised body HTML
+    html: dict[tuple[str, str], Body | str]  # (kind, id) → sanitised body HTML (see bodies.py)
     units: dict[str, Unit]
     unit_index: dict[str, UnitIndex]
     columns: dict[str, list[Article]]  # column id → live records, newest first
@@ -91,7 +92,8 @@ class Site:
     def current_phase(self) -> PhaseState | None:
         return next((p for p in self.phases if p.when == "current"), None)
 
-    def body(self, kind: str, record_id: str) -> str:
+    def body(self, kind: str, record_id: str) -> Body | str:
+        """A record's body HTML: `str()` of it is the text; a template writes `{{ body|safe }}`."""
         return self.html.get((kind, record_id), "")
 
 
@@ -103,7 +105,7 @@ def _leader_key(c: Commitment) -> str | None:
     return None if isinstance(c.by, str) else f"{c.by.name}（{c.by.post}）" if c.by.post else c.by.name
 
 
-def build_site(content: Content, html: dict[tuple[str, str], str], as_of: dt.date,
+def build_site(content: Content, html: dict[tuple[str, str], Body | str], as_of: dt.date,
                history: History | None = None) -> Site:
     units = {u.id: u for u in content.units}
     index = {u.id: UnitIndex() for u in content.units}
