@@ -145,7 +145,11 @@ class BuildCache:
     def _write(self, sql: str, rows: Iterable[tuple[Any, ...]], lazily: bool = False) -> None:
         """Queue a write for `save`; `lazily`: the rows are made only then (from data that
         does not change meanwhile)."""
-        if self.db is not None:
+        if self.db is None:
+            return
+        if not lazily and self.pending and self.pending[-1][0] == sql and isinstance(self.pending[-1][1], list):
+            self.pending[-1][1].extend(rows)  # one statement for the rows of many files
+        else:
             self.pending.append((sql, rows if lazily else list(rows)))
 
     # ---- parsed source files ----------------------------------------------------------
