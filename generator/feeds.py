@@ -118,7 +118,10 @@ class Absolute:
         return _ATTR_URL.sub(fix, text)
 
 
-def _summary(text: str, limit: int = 140) -> str:
+SUMMARY_CHARS = 140
+
+
+def _summary(text: str, limit: int = SUMMARY_CHARS) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit] + "…"
 
@@ -178,7 +181,7 @@ class EntryMaker:
         column = self.site.config.column(record.column)
         cats = tuple(c for c in (column.name if column else "", self.unit_name(record.unit), *record.tags) if c)
         return Entry(guid=link, title=record.title, link=link, date=record.date,
-                     summary=record.summary or _summary(plain_text(body)),
+                     summary=record.summary or _summary(plain_text(body, SUMMARY_CHARS)),
                      content=self.abs.html(body, link), author=record.author or self.unit_name(record.unit),
                      categories=cats, updated=_later(record.date, record.updated), enclosures=enclosures)
 
@@ -223,7 +226,7 @@ class EntryMaker:
         body = head + str(self.site.body("meeting", m.id))
         unit = self.unit_name(m.unit)
         return Entry(guid=link, title=m.title, link=link, date=m.date,
-                     summary=m.summary or _summary(plain_text(body)), content=self.abs.html(body, link),
+                     summary=m.summary or _summary(plain_text(body, SUMMARY_CHARS)), content=self.abs.html(body, link),
                      author=unit, categories=(m.kind, unit), updated=_later(m.date, m.updated))
 
     def commitment(self, c: Commitment, unit: str) -> Entry:

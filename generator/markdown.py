@@ -118,8 +118,20 @@ _ALIGN_STYLES = {f"text-align:{side};" for side in ("left", "right", "center")} 
 }
 
 
-def plain_text(html: str) -> str:
-    """The text of sanitised HTML, for summaries and search."""
-    spaced = re.sub(r"<(/p|/li|/h[1-6]|/td|/th|/tr|br|/div|/dt|/dd|/blockquote)\b", r" <\1", html)
-    text = nh3.clean(spaced, tags=set(), attributes={})
+BLOCK_END = re.compile(r"(?=<(?:/p|/li|/h[1-6]|/td|/th|/tr|br|/div|/dt|/dd|/blockquote)\b)")
+
+
+def plain_text(html: str, at_least: int | None = None) -> str:
+    """The text of sanitised HTML, for summaries and search; a space where a block ends.
+
+    With `at_least`, the text may stop once it has more than that many characters: only
+    the HTML up to the end of a block is read when that gives enough (its text is the start
+    of the whole text), which is all a summary of a long body needs.
+    """
+    if at_least is not None and (end := BLOCK_END.search(html, 2 * at_least)) is not None:
+        close = html.find(">", end.start())
+        start = plain_text(html[: close + 1]) if close >= 0 else ""
+        if len(start) > at_least:
+            return start
+    text = nh3.clean(BLOCK_END.sub(" ", html), tags=set(), attributes={})
     return " ".join(html_lib.unescape(text).split())

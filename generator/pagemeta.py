@@ -99,7 +99,7 @@ def _description(site: Site, output: Output) -> str:
                                              about=column.description or config.description)
     record = _record(output)
     if record is not None and "body" in c:
-        return getattr(record, "summary", "") or plain_text(str(c["body"])) or output.title
+        return getattr(record, "summary", "") or plain_text(str(c["body"]), DESCRIPTION_CHARS) or output.title
     return config.description or config.title
 
 

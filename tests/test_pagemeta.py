@@ -147,3 +147,32 @@ def test_a_missing_badge_image_is_an_error(small_site: Path) -> None:
 def test_the_badge_image_must_stay_in_the_static_folder(small_site: Path) -> None:
     with_footer(small_site, FOOTER.replace("badge.png", "../../site_config.yml"))
     assert [e.code for e in errors_of(small_site)] == ["E054"]
+
+
+def test_the_start_of_a_body_gives_the_same_description_as_the_whole_body() -> None:
+    """plain_text(html, at_least) reads only the start of a long body; whatever the body's
+    blocks (headings, lists, tables, line breaks, entities), its text starts the whole text."""
+    from generator.markdown import MarkdownRenderer, plain_text
+    from generator.pagemeta import shorten
+
+    blocks = [
+        "## 整改措施\n",
+        "群众反映的“门难进、脸难看”问题，已逐项对账销号 & 公开。\n",
+        "- 清理超标办公用房 27 平方米\n- 压减会议 30%\n  - 其中全区性会议 12 个\n",
+        "| 事项 | 状态 |\n|---|---|\n| 文山会海 | 已完成 |\n| 公车私用 | 整改中 |\n",
+        "第一行  \n第二行，下一步将&lt;建章立制&gt;。\n",
+        "> 一位老党员说：希望常态化，不要一阵风。\n",
+        "1. 查摆问题\n2. 开门纳谏\n",
+    ]
+    renderer = MarkdownRenderer(lambda path: False)
+    checked = 0
+    for shift in range(len(blocks)):
+        text = "\n".join(blocks[shift:] + blocks[:shift]) * 3
+        html = renderer.render(text, "content/news").html
+        whole = plain_text(html)
+        for limit in (20, 60, 120, 140, 400):
+            start = plain_text(html, limit)
+            assert whole.startswith(start)
+            assert shorten(start, limit) == shorten(whole, limit)
+            checked += len(start) < len(whole)  # the short way was taken
+    assert checked > 0
