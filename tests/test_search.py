@@ -18,13 +18,19 @@ from conftest import write
 from generator.build import build
 from generator.errors import BuildFailed
 from generator.pagefind_order import MAGIC, _items
-from generator.search import spaced
+from generator.search import SHARD_LIST, spaced
+
+
+def shards(out: Path) -> list[Path]:
+    """The index's shards, as pagefind/shards.json lists them."""
+    names = json.loads((out / "pagefind" / SHARD_LIST).read_text(encoding="utf-8"))
+    return [out / "pagefind" / name for name in names]
 
 
 def fragments(out: Path) -> dict[str, dict]:
     """Every indexed page's record as Pagefind stored it, by URL."""
     found = {}
-    for path in sorted((out / "pagefind" / "fragment").glob("*.pf_fragment")):
+    for path in sorted(p for shard in shards(out) for p in (shard / "fragment").glob("*.pf_fragment")):
         data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(MAGIC))
         found[data["url"]] = data
     return found
@@ -81,7 +87,7 @@ def test_withdrawn_records_are_not_searchable(small_site: Path, tmp_path: Path) 
 
 
 def test_filter_files_are_in_a_fixed_order(built_small: Path) -> None:
-    for path in (built_small / "pagefind/filter").glob("*.pf_filter"):
+    for path in (built_small / "pagefind").glob("*/filter/*.pf_filter"):
         _, (_name, values) = _items(gzip.decompress(path.read_bytes()), len(MAGIC))
         _, entries = _items(values)
         assert entries == sorted(entries)
