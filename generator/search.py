@@ -34,10 +34,11 @@ from pathlib import Path
 
 from .errors import Problems, Source
 from .load.site import CONFIG_FILE
-from .pagefind_order import ENTRY, canonical_filters
+from .pagefind_order import ENTRY, canonical_filters, smaller_chunks
 
 TIMEOUT = 1800  # seconds, for one shard
 SHARDS = 16
+CHUNK_BYTES = 4096  # word index chunks (generator/pagefind_order.py)
 SHARD_LIST = "shards.json"  # the shards' folder names, for theme/static/search.js
 # Pagefind's ready-made search interfaces and its highlighter; the theme has its own.
 UNUSED = re.compile(r"pagefind-(?:[a-z]+-)?ui\.(?:js|css)$|pagefind-highlight\.js$")
@@ -54,7 +55,8 @@ KEEP = re.compile(r"data-pagefind-(meta|filter|sort)\b")
 READ = re.compile(r"<([a-zA-Z][\w-]*)\b[^>]*\sdata-pagefind-(?:body|meta|filter|sort)\b[^>]*>")
 IGNORED = re.compile(r"<([a-zA-Z][\w-]*)\b[^>]*\sdata-pagefind-ignore\b[^>]*>")
 HTML_TAG = re.compile(r"<html\b[^>]*>", re.I)
-VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+                  "track", "wbr"})
 
 
 def executable() -> tuple[Path | None, str]:
@@ -164,9 +166,9 @@ def copies(pages: dict[str, Path], opt_in: bool) -> dict[str, str]:
 
 def signature(pages: dict[str, str]) -> bytes:
     """What a shard's bundle is made from: its pages as the index reads them and the program."""
-    digest = hashlib.sha256(_program().encode("utf-8"))
+    digest = hashlib.sha256(f"{_program()}\0{CHUNK_BYTES}".encode())
     for name, text in sorted(pages.items()):
-        digest.update(f"\0{name}\0{len(text)}\0{text}".encode("utf-8"))
+        digest.update(f"\0{name}\0{len(text)}\0{text}".encode())
     return b"search:" + digest.digest()
 
 
@@ -205,4 +207,5 @@ def build_index(pages: dict[str, str], bundle: Path, problems: Problems) -> None
     for path in bundle.iterdir():
         if UNUSED.match(path.name):
             path.unlink()
+    smaller_chunks(bundle, CHUNK_BYTES)
     canonical_filters(bundle)
