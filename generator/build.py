@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import json
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import parallel, urls
+from . import parallel, search, urls
 from .bodies import Body, BodyStore
 from .cache import BuildCache, Written, code_fingerprint
 from .compute import default_as_of
@@ -37,7 +38,6 @@ from .pagemeta import with_meta
 from .plan import plan
 from .progress import Progress
 from .render import make_environment, theme_dirs
-from .search import build_index
 from .sharing import check_files, share_images
 from .site import Site, build_site
 from .validate import validate
@@ -273,22 +273,45 @@ SEARCH_SIGNATURE = b"search"
 
 def _index_search(out: Path, staging: Staging, files: dict[str, Written], staged: set[str],
                   problems: Problems) -> None:
-    """The search index of the pages in `files`: kept as it is when no page changed, else
-    made again by Pagefind from the pages as they will be published."""
-    pages = {n for n in files if n.endswith(".html")}
-    before = [n for n in staging.previous if n.startswith(urls.PAGEFIND)]
-    kept = {n: staging.unchanged(n, SEARCH_SIGNATURE) for n in before}
-    was = {n for n in staging.previous if n.endswith(".html")}
-    if before and pages == was and not pages & staged and all(kept.values()):
-        files.update(kept)  # type: ignore[arg-type]
-        return
-    sources = {n: (staging.root if n in staged else out) / n for n in pages}
-    with tempfile.TemporaryDirectory(prefix="gongshi-index-") as temp:
-        bundle = Path(temp) / "bundle"
-        build_index(sources, bundle, problems)
-        for path in sorted(bundle.rglob("*")):
-            if path.is_file():
-                name = urls.PAGEFIND + path.relative_to(bundle).as_posix()
-                files[name], is_staged = staging.put(name, path.read_bytes(), SEARCH_SIGNATURE)
-                if is_staged:
-                    staged.add(name)
+    """The search index, one Pagefind bundle a shard (generator/search.py): a shard is kept
+    as it is when its pages are, else made again from the pages as they will be published."""
+    pages = {n: (staging.root if n in staged else out) / n for n in files if n.endswith(".html")}
+    was = search.by_shard(n for n in staging.previous if n.endswith(".html"))
+    opt_in: bool | None = None
+    listed = []
+    for shard, names in search.by_shard(pages).items():
+        folder = f"{urls.PAGEFIND}{shard}/"
+        before = {n: staging.unchanged(n, w.signature)
+                  for n, w in staging.previous.items() if n.startswith(folder)}
+        whole = bool(before) and all(before.values())
+        if whole and names == was.get(shard) and staged.isdisjoint(names):
+            files.update(before)  # type: ignore[arg-type]
+            listed.append(shard)
+            continue
+        opt_in = search.opts_in(pages) if opt_in is None else opt_in
+        texts = search.copies({n: pages[n] for n in names}, opt_in)
+        if not texts:
+            continue
+        listed.append(shard)
+        made = search.signature(texts)
+        if whole and all(w.signature == made for w in before.values()):  # type: ignore[union-attr]
+            files.update(before)  # type: ignore[arg-type]
+            continue
+        with tempfile.TemporaryDirectory(prefix="gongshi-index-") as temp:
+            bundle = Path(temp) / "bundle"
+            search.build_index(texts, bundle, problems)
+            if problems:
+                return
+            for path in sorted(bundle.rglob("*")):
+                if path.is_file():
+                    _put(staging, files, staged, folder + path.relative_to(bundle).as_posix(),
+                         path.read_bytes(), made)
+    _put(staging, files, staged, urls.PAGEFIND + search.SHARD_LIST,
+         json.dumps(listed).encode("utf-8"), SEARCH_SIGNATURE)
+
+
+def _put(staging: Staging, files: dict[str, Written], staged: set[str], name: str, data: bytes,
+         signature: bytes) -> None:
+    files[name], is_staged = staging.put(name, data, signature)
+    if is_staged:
+        staged.add(name)

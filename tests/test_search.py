@@ -18,13 +18,19 @@ from conftest import write
 from generator.build import build
 from generator.errors import BuildFailed
 from generator.pagefind_order import MAGIC, _items
-from generator.search import spaced
+from generator.search import CHUNK_BYTES, SHARD_LIST, SHARDS, by_shard, indexed_part, shard_of, spaced
+
+
+def shards(out: Path) -> list[Path]:
+    """The index's shards, as pagefind/shards.json lists them."""
+    names = json.loads((out / "pagefind" / SHARD_LIST).read_text(encoding="utf-8"))
+    return [out / "pagefind" / name for name in names]
 
 
 def fragments(out: Path) -> dict[str, dict]:
     """Every indexed page's record as Pagefind stored it, by URL."""
     found = {}
-    for path in sorted((out / "pagefind" / "fragment").glob("*.pf_fragment")):
+    for path in sorted(p for shard in shards(out) for p in (shard / "fragment").glob("*.pf_fragment")):
         data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(MAGIC))
         found[data["url"]] = data
     return found
@@ -81,7 +87,7 @@ def test_withdrawn_records_are_not_searchable(small_site: Path, tmp_path: Path) 
 
 
 def test_filter_files_are_in_a_fixed_order(built_small: Path) -> None:
-    for path in (built_small / "pagefind/filter").glob("*.pf_filter"):
+    for path in (built_small / "pagefind").glob("*/filter/*.pf_filter"):
         _, (_name, values) = _items(gzip.decompress(path.read_bytes()), len(MAGIC))
         _, entries = _items(values)
         assert entries == sorted(entries)
@@ -152,3 +158,63 @@ def test_a_theme_without_opt_in_gets_every_page_indexed(small_site: Path, tmp_pa
     build(small_site, tmp_path / "out")
     assert {"/", "/news/", "/rectification/edu/r01/"} <= set(fragments(tmp_path / "out"))
     shutil.rmtree(tmp_path / "out")
+
+
+def bundle_files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted((out / "pagefind").rglob("*"))
+            if p.is_file()}
+
+
+def test_a_pages_shard_depends_on_its_name_alone() -> None:
+    names = [f"news/2014-07-{day:02d}-n{n}/index.html" for day in range(1, 29) for n in range(40)]
+    alone = {name: shard_of(name) for name in names}
+    assert {s for s, members in by_shard(names).items() for n in members if alone[n] != s} == set()
+    assert by_shard(names[::7]) == {s: [n for n in members if n in names[::7]]
+                                    for s, members in by_shard(names).items()
+                                    if any(n in names[::7] for n in members)}
+    assert len(set(alone.values())) == SHARDS  # 1,120 pages fill every bucket
+
+
+def test_one_edit_reindexes_only_its_shard_and_matches_a_clean_build(small_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(small_site, out)
+    before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in (out / "pagefind").rglob("*") if p.is_file()}
+    assert len(shards(out)) > 1
+    with (small_site / "content/news/2014-07-01-first.md").open("a", encoding="utf-8") as news:
+        news.write("\n渣土车夜间运输，执法队员现场检查。\n")
+    build(small_site, out)
+    build(small_site, tmp_path / "clean", use_cache=False)
+    assert bundle_files(out) == bundle_files(tmp_path / "clean")
+    changed = {p.relative_to(out / "pagefind").parts[0] for p, (mtime, data) in before.items()
+               if not p.is_file() or p.stat().st_mtime_ns != mtime}
+    assert changed == {shard_of("news/2014-07-01-first/index.html")}
+    assert "渣\u200b土\u200b车" in fragments(out)["/news/2014-07-01-first/"]["content"]
+
+
+def test_the_index_reads_only_what_pagefind_indexes() -> None:
+    page = ('<!doctype html><html lang="zh-CN"><head><title>标题</title></head><body><nav>导航</nav>'
+            '<main data-pagefind-body><h1>标题</h1><div><div>正文</div></div>'
+            '<nav data-pagefind-ignore>上一篇</nav><p data-pagefind-ignore><span data-pagefind-meta="x">保留</span></p>'
+            '<img src="a.png" alt="图"></main><footer>数据截至</footer>'
+            '<div hidden><span data-pagefind-filter="type">新闻</span><meta data-pagefind-meta="d[content]" content="1"></div>'
+            '</body></html>')
+    assert indexed_part(page) == (
+        '<!doctype html>\n<html lang="zh-CN"><body><main data-pagefind-body><h1>标题</h1><div><div>正文</div></div>'
+        '<p data-pagefind-ignore><span data-pagefind-meta="x">保留</span></p><img src="a.png" alt="图"></main>'
+        '<span data-pagefind-filter="type">新闻</span><meta data-pagefind-meta="d[content]" content="1"></body></html>\n')
+    whole = '<html lang="zh-CN"><body data-pagefind-body><p>正文</p></body></html>'
+    assert indexed_part(whole) == whole
+
+
+def test_only_the_search_runtime_is_published_and_chunks_are_small(built_small: Path) -> None:
+    for shard in shards(built_small):
+        names = {p.name for p in shard.iterdir() if p.is_file()}
+        assert {"pagefind.js", "pagefind-worker.js", "pagefind-entry.json"} <= names
+        assert not {n for n in names if "ui" in n or "highlight" in n}
+        assert all(len(gzip.decompress(p.read_bytes())) < 2 * CHUNK_BYTES for p in (shard / "index").iterdir())
+
+
+def test_the_as_of_date_stays_out_of_the_index(built_small: Path) -> None:
+    page = (built_small / "rectification/edu/r01/index.html").read_text(encoding="utf-8")
+    assert "数据截至" in page
+    assert "数据截至" not in fragments(built_small)["/rectification/edu/r01/"]["content"].replace("\u200b", "")

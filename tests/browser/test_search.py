@@ -5,7 +5,10 @@ works at 375 px, and a query downloads a small part of the index."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +16,8 @@ import pytest
 
 from generator import urls
 from generator.compute import ItemState
+from generator.pagefind_order import MAGIC
+from generator.search import SHARD_LIST
 from generator.site import Site
 
 from .conftest import REPO, Served, screenshot
@@ -147,7 +152,7 @@ def test_a_query_downloads_a_small_part_of_the_index(open_tab: Any, served: Serv
                                                     demo_build: tuple[Site, Path, Path]) -> None:
     word, _ = word_of_one_item(served.site)
     bundle = demo_build[2] / "pagefind"
-    index = sum(p.stat().st_size for folder in ("index", "fragment") for p in (bundle / folder).iterdir())
+    index = sum(p.stat().st_size for folder in ("index", "fragment") for p in bundle.glob(f"*/{folder}/*"))
     everything = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
     tab = open_tab(375)
     tab.page.goto(served.url("search/"))
@@ -164,3 +169,31 @@ def test_a_query_downloads_a_small_part_of_the_index(open_tab: Any, served: Serv
           f"the query “{word}”; index and fragments {index} bytes, whole bundle {everything} bytes "
           f"({query / index:.0%} of the index for the query)")
     assert 0 < query < index / 3
+
+
+def test_results_and_filter_counts_come_from_every_shard(open_tab: Any, served: Served) -> None:
+    """The index is in shards (generator/search.py); the page searches them as one: a word
+    found in pages of several shards lists them all, and each unit's count in the filter is
+    the number of its pages over all shards."""
+    pagefind = served.out / "pagefind"
+    pages: dict[str, tuple[str, dict[str, list[str]], str]] = {}  # url → (shard, filters, text)
+    for shard in json.loads((pagefind / SHARD_LIST).read_text(encoding="utf-8")):
+        for path in (pagefind / shard / "fragment").glob("*.pf_fragment"):
+            record = json.loads(gzip.decompress(path.read_bytes()).removeprefix(MAGIC))
+            pages[record["url"]] = (shard, record["filters"], record["content"].replace("\u200b", ""))
+    units = Counter(u for _, filters, _ in pages.values() for u in filters.get("unit", []))
+    tab = open_tab(1280)
+    tab.page.goto(served.url("search/?q=整改"))
+    wait_for_answer(tab.page)
+    shown = dict(tab.page.eval_on_selector_all("#search-unit option[value]:not([value=''])",
+                                               "os => os.map(o => [o.value, o.textContent])"))
+    assert shown == {unit: f"{unit}（{count}）" for unit, count in units.items()}
+    while tab.page.is_visible("#search-more"):
+        count = len(results(tab.page))
+        tab.page.click("#search-more")
+        tab.page.wait_for_function("n => document.querySelectorAll('#search-results li').length > n", arg=count)
+    found = {r["href"].removeprefix(served.site.config.base_path.rstrip("/")) for r in results(tab.page)}
+    assert found == {url for url, (_, _, text) in pages.items() if "整改" in text}
+    assert len({pages[url][0] for url in found}) > 1
+    assert tab.page.inner_text("#search-status") == f"找到 {len(found)} 条结果"
+    assert tab.errors == []

@@ -39,6 +39,21 @@ async function find(term, filters) {
   return ranked.results.filter((r) => within.every((ids) => ids.has(r.id)));
 }
 
+/* The index comes in shards (generator/search.py), each a Pagefind bundle of its own, named
+   in pagefind/shards.json. The first one's script searches them all as one index: results
+   of every shard, filter counts summed. */
+async function openIndex() {
+  const folder = new URL("pagefind/", base);
+  const listed = await fetch(new URL("shards.json", folder), { cache: "no-cache" });
+  if (!listed.ok) throw new Error(`${listed.url}: ${listed.status}`);
+  const [first, ...others] = (await listed.json()).map((name) => new URL(`${name}/`, folder));
+  const found = await import(new URL("pagefind.js", first).href);
+  const options = { baseUrl: base.pathname, excerptLength: 50 };
+  await found.options(options);
+  await Promise.all(others.map((shard) => found.mergeIndex(shard.pathname, options)));
+  return found;
+}
+
 function say(key, values = {}) {
   status.textContent = app.dataset[key].replace(/\{(\w+)\}/g, (_, name) => values[name]);
 }
@@ -151,8 +166,7 @@ function soon() {
 
 async function start() {
   try {
-    pagefind = await import(new URL("pagefind/pagefind.js", base).href);
-    await pagefind.options({ baseUrl: base.pathname, excerptLength: 50 });
+    pagefind = await openIndex();
     const counts = await pagefind.filters();
     for (const select of selects) fillFilter(select, counts[select.name]);
   } catch (error) {
