@@ -65,6 +65,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E054": ("页脚的党政机关网站标识图片“{src}”不在 theme/static/ 文件夹里",
              "把图片放进站点目录的 theme/static/ 文件夹，footer 的 badge_image 只写文件名，例如 badge_image: dzjg.png"),
     "E055": ("索引号“{value}”与 {other} 的索引号重复", "索引号不能重复：改正 index_no，或删除它，让 gongshi 按规则生成"),
+    "E056": ("链接“{href}”指向本站的 {path}，但网站里没有这个页面，读者点开会看到“页面不存在”",
+             "{fix}改成本站实际存在的页面地址（可以在网站上打开那一页，从地址栏复制）；要链接的页面没有了，就删去这个链接"),
     # build output
     "E060": ("输出目录 {path} 不是空的，也不是 gongshi 生成的", "换一个输出目录，或先确认其中没有需要的文件后手动清空"),
     "E061": ("输出目录 {path} 不能位于 content/ 之内，也不能是站点目录本身", "用 -o 指定站点目录下的 site/ 或其他目录"),

@@ -1,0 +1,195 @@
+"""Links editors write to the site's own pages: one naming a page the build does not make
+sends every reader who follows it to 页面不存在 (E056).
+
+The links checked are those in Markdown bodies (news, documents, meetings, pages), the
+evidence `url` of a ledger item's progress, a rule's `url` and the footer's `badge_link`.
+A link points inside the site when it starts with base_url (http or https), when it is a
+path under base_path (`/qzlx/…`), or, in a body, when it is relative: it is then read
+from the page the body is shown on. Links to other sites are not checked (that would need
+the network), nor relative links in YAML fields (they mean something else on each page
+that shows them).
+
+The check runs after the plan, against the name of every file the build will write, and
+proposes the nearest existing page: a missing last '/', `x.html` for `x/`, a misspelt id.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from . import urls
+from .errors import Problems, Source
+from .model import SiteConfig
+from .site import Site
+
+_HREF = re.compile(r'<a\s[^>]*?\bhref="([^"]*)"')
+PAGE = "index.html"  # the file that serves a folder's path
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where an internal link leads: a path relative to the site root ("" is the home page)."""
+
+    path: str
+    form: str  # how the editor wrote it: "absolute", "rooted" or "relative"
+    fragment: str
+
+
+def target(href: str, config: SiteConfig, page: str | None = None) -> Target | None:
+    """The page of this site that `href` names, or None when it leads elsewhere.
+
+    `page`: the public path of the page showing the link, when relative links count."""
+    href = href.strip()
+    if not href or href.startswith(("#", "?")):
+        return None
+    base = urlsplit(urls.absolute(config.base_url, ""))
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc:
+        if parts.scheme.lower() not in ("http", "https", "") or parts.netloc.lower() != base.netloc.lower():
+            return None
+        path, form = parts.path, "absolute"
+    elif href.startswith("/"):
+        path, form = parts.path, "rooted"
+    elif page is None:
+        return None
+    else:
+        path, form = urlsplit(urljoin(base.path + page, href)).path, "relative"
+    path = unquote(path)
+    if path + "/" == base.path:  # https://host/qzlx: servers send it on to the home page
+        return Target("", form, parts.fragment)
+    if not path.startswith(base.path):
+        return None
+    return Target(path[len(base.path):], form, parts.fragment)
+
+
+class SiteFiles:
+    """The files the build writes, and what an editor probably meant by one it does not."""
+
+    def __init__(self, names: Iterable[str], search: bool):
+        self.names = frozenset(names)
+        self.search = search
+        self._children: dict[str, list[str]] | None = None
+
+    def exists(self, path: str) -> bool:
+        if path == "" or path.endswith("/"):
+            return path + PAGE in self.names
+        return path in self.names or (self.search and path.startswith(urls.PAGEFIND))
+
+    def nearest(self, path: str) -> str | None:
+        """The existing path closest to `path`, found a folder at a time; None if none is close."""
+        children = self._tree()
+        found = ""
+        segments = re.findall(r"[^/]*/|[^/]+$", path)
+        for n, segment in enumerate(segments):
+            choices = children.get(found, [])
+            last = n == len(segments) - 1
+            if segment not in choices:
+                folder = segment.removesuffix(".html").removesuffix(".htm") + "/"
+                if last and not segment.endswith("/") and folder in choices:  # `news/x` or `news/x.html` for `news/x/`
+                    segment = folder
+                else:
+                    close = difflib.get_close_matches(segment, choices, n=1, cutoff=0.7)
+                    if not close:
+                        return None
+                    segment = close[0]
+            found += segment
+        return found if found != path and self.exists(found) else None
+
+    def _tree(self) -> dict[str, list[str]]:
+        """folder → the names in it (folders end with '/'); made when first needed."""
+        if self._children is None:
+            children: dict[str, set[str]] = {}
+            for name in self.names:
+                folder = ""
+                for segment in re.findall(r"[^/]*/|[^/]+$", name):
+                    children.setdefault(folder, set()).add(segment)
+                    folder += segment
+            self._children = {folder: sorted(names) for folder, names in children.items()}
+        return self._children
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str
+    where: Source
+    page: str | None = None  # the page whose body holds it (relative links count there)
+    body_line: int = 0  # a body link: the file line the body starts at (its own line is looked up)
+
+
+def field_links(site: Site) -> Iterator[Link]:
+    """The URLs written in YAML fields, each at the line of its `url:`."""
+    footer = site.config.footer
+    if footer.badge_link:
+        yield Link(footer.badge_link, footer.origin.key("badge_link"))
+    for ledger in site.content.ledgers:
+        for item in ledger.items:
+            for step in item.progress:
+                yield from (Link(e.url, e.origin.key("url")) for e in step.evidence if e.url)
+    yield from (Link(r.url, r.origin.key("url")) for r in site.content.rules if r.url)
+
+
+def body_links(site: Site) -> Iterator[Link]:
+    """The links of every Markdown body, with the page it is shown on."""
+    records = [(r.kind, r, urls.article(r)) for r in (*site.content.articles, *site.content.documents)]
+    records += [("meeting", m, urls.meeting(m)) for m in site.content.meetings]
+    records += [("page", p, urls.page(p)) for p in site.content.pages]
+    for kind, record, page in records:
+        for href in _HREF.findall(site.body(kind, record.id)):
+            yield Link(html.unescape(href), record.origin, page, record.body_line)
+
+
+def check_links(root: Path, site: Site, names: Iterable[str], problems: Problems) -> None:
+    """E056 for every link into the site whose page is not among `names` (the output files)."""
+    files = SiteFiles((*names, urls.MANIFEST), site.config.search)
+    lines = _BodyLines(root)
+    for link in (*field_links(site), *body_links(site)):
+        found = target(link.href, site.config, link.page)
+        if found is None or files.exists(found.path):
+            continue
+        where = lines.find(link) if link.page is not None else link.where
+        nearest = files.nearest(found.path)
+        fix = f"是不是想写“{_written_as(nearest, found, site.config, link.page)}”？" if nearest is not None else ""
+        problems.add("E056", where, href=link.href, path=site.config.base_path + found.path, fix=fix)
+
+
+def _written_as(path: str, found: Target, config: SiteConfig, page: str | None) -> str:
+    """`path` in the form the editor wrote the link in, with its #fragment."""
+    if found.form == "absolute":
+        link = urls.absolute(config.base_url, path)
+    elif found.form == "rooted" or page is None:
+        link = config.base_path + path
+    else:
+        link = urls.relative(path, page)
+    return link + (f"#{found.fragment}" if found.fragment else "")
+
+
+class _BodyLines:
+    """The file line of a body link: the body's text is gone by now, so the file is read
+    again, only for the links that fail (a link written twice: each time at its next line)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.texts: dict[str, list[str]] = {}
+        self.after: dict[tuple[str, str], int] = {}
+
+    def find(self, link: Link) -> Source:
+        file = link.where.file
+        if file not in self.texts:
+            try:
+                self.texts[file] = (self.root / file).read_text(encoding="utf-8-sig").splitlines()
+            except (OSError, UnicodeDecodeError):
+                self.texts[file] = []
+        lines = self.texts[file]
+        start = self.after.get((file, link.href), max(link.body_line - 1, 0))
+        for text in (link.href, html.escape(link.href, quote=False)):
+            for number in range(start, len(lines)):
+                if text in lines[number]:
+                    self.after[(file, link.href)] = number + 1
+                    return link.where.at(number + 1)
+        return link.where.at(link.body_line)
