@@ -23,7 +23,7 @@ from .freshness import warn_quiet_columns
 from .govfeeds import record_feeds
 from .history import History, check_removals, read_history
 from .incremental import Known, Signatures, cached_template_inputs, inputs_digest
-from .indexno import check_index_numbers
+from .indexno import check_index_numbers, warn_dated_numbers
 from .jobs import copy_jobs, image_jobs, other_jobs, page_jobs
 from .jobs import run as run_jobs
 from .links import check_links
@@ -179,6 +179,7 @@ def prepare(root: Path, problems: Problems | None = None, accept_removals: bool 
     check_index_numbers(content.documents, site.index_numbers, problems)
     _raise_if(problems)
     warn_quiet_columns(site.config, site.columns, site.as_of, problems)
+    warn_dated_numbers(content.documents, content.config, history, problems)
     site.assets = sorted(assets)
     site.asset_sizes = {asset: (root / asset).stat().st_size for asset in site.assets}
     return site

@@ -81,6 +81,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "W002": ("栏目“{name}”（{id}）已有 {days} 天没有新内容：最新一条是 {newest}，数据截至 {as_of}",
              "发布新内容；这个栏目本来就更新得少，可以在这一栏目里写 stale_days: 90 放宽期限（现在是 {limit} 天），"
              "写 0 不再提醒"),
+    "W003": ("没有 git 历史（{reason}），{count} 份文件（content/documents/）的索引号暂时按发布日期的顺序生成",
+             "把站点目录提交到 git（git add . && git commit）：索引号就按文件首次提交的顺序固定下来，"
+             "以后补发日期更早的文件也不会改动已发布的索引号；持续集成里要取完整历史（不要浅克隆，"
+             "GitHub Actions 的 checkout 写 fetch-depth: 0）"),
     # search and sharing
     "E090": ("无法生成站内搜索：{reason}",
              "安装扩展版 Pagefind：pip install 'pagefind[extended]'；暂时不要站内搜索的，"
