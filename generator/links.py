@@ -19,9 +19,9 @@ import difflib
 import html
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from typing import NamedTuple
+from urllib.parse import unquote
 
 from . import urls
 from .errors import Problems, Source
@@ -32,8 +32,7 @@ _HREF = re.compile(r'<a\s[^>]*?\bhref="([^"]*)"')
 PAGE = "index.html"  # the file that serves a folder's path
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """Where an internal link leads: a path relative to the site root ("" is the home page)."""
 
     path: str
@@ -41,31 +40,63 @@ class Target:
     fragment: str
 
 
-def target(href: str, config: SiteConfig, page: str | None = None) -> Target | None:
-    """The page of this site that `href` names, or None when it leads elsewhere.
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 
-    `page`: the public path of the page showing the link, when relative links count."""
-    href = href.strip()
-    if not href or href.startswith(("#", "?")):
-        return None
-    base = urlsplit(urls.absolute(config.base_url, ""))
-    parts = urlsplit(href)
-    if parts.scheme or parts.netloc:
-        if parts.scheme.lower() not in ("http", "https", "") or parts.netloc.lower() != base.netloc.lower():
+
+class Resolver:
+    """Reads a link as a browser showing this site would, to tell which of its pages it names.
+
+    Plain string work (a large site has tens of thousands of links): the fragment and query
+    are cut off, the host compared without case, `.` and `..` resolved as RFC 3986 says."""
+
+    def __init__(self, config: SiteConfig):
+        self.host = config.base_url.split("://", 1)[-1].split("/", 1)[0].lower()
+        self.base = config.base_path  # "/qzlx/"
+
+    def target(self, href: str, page: str | None = None) -> Target | None:
+        """The page of this site that `href` names, or None when it leads elsewhere.
+
+        `page`: the public path of the page showing the link, when relative links count."""
+        rest, _, fragment = href.strip().partition("#")
+        path = rest.partition("?")[0]
+        scheme = _SCHEME.match(path)
+        if scheme or path.startswith("//"):
+            if scheme and path[: scheme.end()].lower() not in ("http:", "https:"):
+                return None
+            host, slash, tail = path[scheme.end() if scheme else 0 :].removeprefix("//").partition("/")
+            if host.lower() != self.host:
+                return None
+            path, form = slash + tail, "absolute"
+        elif path.startswith("/"):
+            form = "rooted"
+        elif page is None or not path:
+            return None  # a relative link in a YAML field, or only an #anchor or ?query
+        else:
+            path, form = _without_dots(self.base + page.rpartition("/")[0] + "/" + path), "relative"
+        if "%" in path:
+            path = unquote(path)
+        if path + "/" == self.base:  # https://host/qzlx: servers send it on to the home page
+            return Target("", form, fragment)
+        if not path.startswith(self.base):
             return None
-        path, form = parts.path, "absolute"
-    elif href.startswith("/"):
-        path, form = parts.path, "rooted"
-    elif page is None:
-        return None
-    else:
-        path, form = urlsplit(urljoin(base.path + page, href)).path, "relative"
-    path = unquote(path)
-    if path + "/" == base.path:  # https://host/qzlx: servers send it on to the home page
-        return Target("", form, parts.fragment)
-    if not path.startswith(base.path):
-        return None
-    return Target(path[len(base.path):], form, parts.fragment)
+        return Target(path[len(self.base):], form, fragment)
+
+
+def _without_dots(path: str) -> str:
+    """`/a/b/../c/` → `/a/c/` (never above the root)."""
+    if "." not in path:
+        return path
+    out: list[str] = []
+    parts = path.split("/")
+    for part in parts[1:]:
+        if part == "..":
+            if out:
+                out.pop()
+        elif part != ".":
+            out.append(part)
+    if parts[-1] in (".", ".."):
+        out.append("")  # `../` and `..` both name a folder
+    return "/" + "/".join(out)
 
 
 class SiteFiles:
@@ -114,8 +145,7 @@ class SiteFiles:
         return self._children
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     href: str
     where: Source
     page: str | None = None  # the page whose body holds it (relative links count there)
@@ -147,9 +177,10 @@ def body_links(site: Site) -> Iterator[Link]:
 def check_links(root: Path, site: Site, names: Iterable[str], problems: Problems) -> None:
     """E056 for every link into the site whose page is not among `names` (the output files)."""
     files = SiteFiles((*names, urls.MANIFEST), site.config.search)
+    resolver = Resolver(site.config)
     lines = _BodyLines(root)
     for link in (*field_links(site), *body_links(site)):
-        found = target(link.href, site.config, link.page)
+        found = resolver.target(link.href, link.page)
         if found is None or files.exists(found.path):
             continue
         where = lines.find(link) if link.page is not None else link.where

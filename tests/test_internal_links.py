@@ -12,7 +12,7 @@ from conftest import REPO, replace, write
 
 from generator.build import build, prepare
 from generator.errors import BuildFailed, Problems, SourceError
-from generator.links import SiteFiles, body_links, field_links, target
+from generator.links import Resolver, SiteFiles, body_links, field_links
 from generator.model import SiteConfig
 
 BASE = "https://example.gov.cn/qzlx/"
@@ -106,16 +106,22 @@ def test_no_guess_when_nothing_is_close(small_site: Path, tmp_path: Path) -> Non
     assert "是不是" not in error.hint and "删去这个链接" in error.hint
 
 
-def test_target_tells_internal_links_from_the_others() -> None:
+def test_internal_links_are_told_from_the_others() -> None:
     config = SiteConfig(title="t", base_url="https://example.gov.cn/qzlx", campaign=None)  # type: ignore[arg-type]
-    assert target("https://example.gov.cn/qzlx/news/a/", config).path == "news/a/"  # type: ignore[union-attr]
-    assert target("//example.gov.cn/qzlx/news/a/?x=1#y", config).path == "news/a/"  # type: ignore[union-attr]
-    assert target("/qzlx/%E6%96%B0/", config).path == "新/"  # type: ignore[union-attr]
-    assert target("../b/", config, "news/a/").path == "news/b/"  # type: ignore[union-attr]
-    for outside in ("https://other.gov.cn/qzlx/news/a/", "/qzlxx/a/", "/news/a/", "mailto:a@b.cn",
-                    "#top", "tel:123", "../../../x/"):
-        assert target(outside, config, "news/a/") is None, outside
-    assert target("b/", config) is None  # relative links in YAML fields are not checked
+    target = Resolver(config).target
+    assert target("https://example.gov.cn/qzlx/news/a/") == ("news/a/", "absolute", "")
+    assert target("//example.gov.cn/qzlx/news/a/?x=1#y") == ("news/a/", "absolute", "y")
+    assert target("HTTP://Example.gov.cn/qzlx") == ("", "absolute", "")
+    assert target("/qzlx/%E6%96%B0/") == ("新/", "rooted", "")
+    assert target("../b/#c", "news/a/") == ("news/b/", "relative", "c")
+    assert target("../../data/x.csv", "news/a/") == ("data/x.csv", "relative", "")
+    assert target("./", "news/a/") == ("news/a/", "relative", "")
+    assert target("..", "news/a/") == ("news/", "relative", "")
+    for outside in ("https://other.gov.cn/qzlx/news/a/", "https://example.gov.cn:8443/qzlx/a/", "/qzlxx/a/",
+                    "/news/a/", "mailto:a@b.cn", "#top", "?page=2", "tel:123", "ftp://example.gov.cn/qzlx/",
+                    "../../../x/"):
+        assert target(outside, "news/a/") is None, outside
+    assert target("b/") is None  # relative links in YAML fields are not checked
 
 
 def test_nearest_walks_the_folders() -> None:
@@ -133,7 +139,7 @@ def test_nearest_walks_the_folders() -> None:
 def test_the_demo_has_internal_links_and_builds_clean(demo_twice: tuple[Path, Path]) -> None:
     site = prepare(REPO, Problems())
     links = [link for link in (*field_links(site), *body_links(site))
-             if target(link.href, site.config, link.page) is not None]
+             if Resolver(site.config).target(link.href, link.page) is not None]
     assert len(links) >= 10 and any(link.page for link in links)  # the check has work to do
     assert (demo_twice[0] / "index.html").is_file()  # and the demo built (no E056)
 
