@@ -25,7 +25,7 @@ from urllib.parse import unquote
 
 from . import urls
 from .errors import Problems, Source
-from .model import SiteConfig
+from .model import Article, Meeting, Page, SiteConfig
 from .site import Site
 
 _HREF = re.compile(r'<a\s[^>]*?\bhref="([^"]*)"')
@@ -166,6 +166,7 @@ def field_links(site: Site) -> Iterator[Link]:
 
 def body_links(site: Site) -> Iterator[Link]:
     """The links of every Markdown body, with the page it is shown on."""
+    records: list[tuple[str, Article | Meeting | Page, str]]
     records = [(r.kind, r, urls.article(r)) for r in (*site.content.articles, *site.content.documents)]
     records += [("meeting", m, urls.meeting(m)) for m in site.content.meetings]
     records += [("page", p, urls.page(p)) for p in site.content.pages]

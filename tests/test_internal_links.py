@@ -149,3 +149,15 @@ def test_a_new_page_fixes_the_link(small_site: Path, tmp_path: Path) -> None:
     assert [e.code for e in build_errors(small_site, tmp_path / "out")] == ["E056"]
     write(small_site, "content/pages/groups.md", "---\ntitle: 督导组\n---\n电话。\n")
     assert build_errors(small_site, tmp_path / "out") == []
+
+
+def test_rule_and_footer_links_are_checked_too(small_site: Path, tmp_path: Path) -> None:
+    write(small_site, "content/rules.yml", "- {id: meeting-rule, name: 会议管理办法, unit: edu, adopted: 2014-07-10}\n"
+          "- id: car-rule\n  name: 公务用车制度\n  unit: edu\n  adopted: 2014-07-11\n"
+          f"  url: {BASE}documents/car-rule/\n")
+    replace(small_site, "site_config.yml", "icp: 测ICP备00000001号}",
+            "icp: 测ICP备00000001号,\n         badge_link: /qzlx/pages/badge/}")
+    errors = build_errors(small_site, tmp_path / "out")
+    assert [(e.file, e.line) for e in errors] == [
+        ("content/rules.yml", 6), ("site_config.yml", line_of(small_site, "site_config.yml", "badge_link"))]
+    assert all(e.code == "E056" for e in errors)
