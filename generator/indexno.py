@@ -80,7 +80,6 @@ def check_index_numbers(documents: tuple[Document, ...], numbers: dict[str, str]
             problems.add("E055", d.origin.key("index_no"), value=number, other=other.origin.file)
 
 
-
 def warn_dated_numbers(documents: tuple[Document, ...], config: SiteConfig, history: History,
                        problems: Problems) -> None:
     """W003: numbers generated without git history follow the documents' dates, so a document

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import html
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -29,7 +30,7 @@ from .model import Article, Meeting, Page, SiteConfig
 from .site import Site
 
 _HREF = re.compile(r'<a\s[^>]*?\bhref="([^"]*)"')
-PAGE = "index.html"  # the file that serves a folder's path
+_SEGMENT = re.compile(r"[^/]*/|[^/]+$")  # "a/b/c.csv" → "a/", "b/", "c.csv"
 
 
 class Target(NamedTuple):
@@ -108,15 +109,13 @@ class SiteFiles:
         self._children: dict[str, list[str]] | None = None
 
     def exists(self, path: str) -> bool:
-        if path == "" or path.endswith("/"):
-            return path + PAGE in self.names
-        return path in self.names or (self.search and path.startswith(urls.PAGEFIND))
+        return urls.file_for(path) in self.names or (self.search and path.startswith(urls.PAGEFIND))
 
     def nearest(self, path: str) -> str | None:
         """The existing path closest to `path`, found a folder at a time; None if none is close."""
         children = self._tree()
         found = ""
-        segments = re.findall(r"[^/]*/|[^/]+$", path)
+        segments = _SEGMENT.findall(path)
         for n, segment in enumerate(segments):
             choices = children.get(found, [])
             last = n == len(segments) - 1
@@ -138,7 +137,7 @@ class SiteFiles:
             children: dict[str, set[str]] = {}
             for name in self.names:
                 folder = ""
-                for segment in re.findall(r"[^/]*/|[^/]+$", name):
+                for segment in _SEGMENT.findall(name):
                     children.setdefault(folder, set()).add(segment)
                     folder += segment
             self._children = {folder: sorted(names) for folder, names in children.items()}
@@ -180,7 +179,7 @@ def check_links(root: Path, site: Site, names: Iterable[str], problems: Problems
     files = SiteFiles((*names, urls.MANIFEST), site.config.search)
     resolver = Resolver(site.config)
     lines = _BodyLines(root)
-    for link in (*field_links(site), *body_links(site)):
+    for link in itertools.chain(field_links(site), body_links(site)):
         found = resolver.target(link.href, link.page)
         if found is None or files.exists(found.path):
             continue
@@ -203,12 +202,12 @@ def _written_as(path: str, found: Target, config: SiteConfig, page: str | None) 
 
 class _BodyLines:
     """The file line of a body link: the body's text is gone by now, so the file is read
-    again, only for the links that fail (a link written twice: each time at its next line)."""
+    again, only for the links that fail. A link written twice is found at each place in turn."""
 
     def __init__(self, root: Path):
         self.root = root
         self.texts: dict[str, list[str]] = {}
-        self.after: dict[tuple[str, str], int] = {}
+        self.asked: dict[tuple[str, str], int] = {}  # (file, href) → how often it was looked up
 
     def find(self, link: Link) -> Source:
         file = link.where.file
@@ -217,11 +216,12 @@ class _BodyLines:
                 self.texts[file] = (self.root / file).read_text(encoding="utf-8-sig").splitlines()
             except (OSError, UnicodeDecodeError):
                 self.texts[file] = []
-        lines = self.texts[file]
-        start = self.after.get((file, link.href), max(link.body_line - 1, 0))
+        body = self.texts[file][max(link.body_line - 1, 0):]
+        nth = self.asked[(file, link.href)] = self.asked.get((file, link.href), 0) + 1
         for text in (link.href, html.escape(link.href, quote=False)):
-            for number in range(start, len(lines)):
-                if text in lines[number]:
-                    self.after[(file, link.href)] = number + 1
-                    return link.where.at(number + 1)
+            seen = 0
+            for number, line in enumerate(body):
+                seen += line.count(text)
+                if seen >= nth:
+                    return link.where.at(link.body_line + number)
         return link.where.at(link.body_line)
