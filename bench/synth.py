@@ -948,7 +948,7 @@ def ledger_item(w: Writer, unit: Unit, number: int) -> Item:
             lines += [
                 "        evidence:",
                 f"          - {{title: {w.unit_name()}整改情况说明, "
-                f"url: https://www.example.gov.cn/qzlx/evidence/{unit.id}-r{number:02d}-{d.isoformat()}.pdf}}",
+                f"url: https://www.example.gov.cn/files/evidence/{unit.id}-r{number:02d}-{d.isoformat()}.pdf}}",
             ]
     if status == "已完成" and rng.random() < 0.35:
         lines.append(f"    evaluation: {evaluation(rng, 20, 80)}")
@@ -1285,7 +1285,7 @@ def generate(pages: int, out: Path, seed: int = 2014) -> Plan:
         if roll < 0.3 and doc_ids:
             rule.append(f"  document: {w.pick(doc_ids)}")
         elif roll < 0.6:
-            rule.append(f"  url: https://www.example.gov.cn/qzlx/zhidu/rule-{n:04d}.html")
+            rule.append(f"  url: https://www.example.gov.cn/zhidu/rule-{n:04d}.html")
         rules.append("\n".join(rule))
     files["content/rules.yml"] = "# 建章立制\n" + "\n".join(rules) + "\n"
     for order, (pid, title) in enumerate(

@@ -25,9 +25,10 @@ from .freshness import warn_quiet_columns
 from .govfeeds import record_feeds
 from .history import History, check_removals, read_history
 from .incremental import Known, Signatures, cached_template_inputs, inputs_digest
-from .indexno import check_index_numbers
+from .indexno import check_index_numbers, warn_dated_numbers
 from .jobs import copy_jobs, image_jobs, other_jobs, page_jobs
 from .jobs import run as run_jobs
+from .links import check_links
 from .load.site import load_site
 from .manifest import MANIFEST, manifest
 from .markdown import MarkdownRenderer
@@ -183,6 +184,7 @@ def prepare(root: Path, problems: Problems | None = None, accept_removals: bool 
     check_index_numbers(content.documents, site.index_numbers, problems)
     _raise_if(problems)
     warn_quiet_columns(site.config, site.columns, site.as_of, problems)
+    warn_dated_numbers(content.documents, content.config, history, problems)
     site.assets = sorted(assets)
     site.asset_sizes = {asset: (root / asset).stat().st_size for asset in site.assets}
     return site
@@ -244,8 +246,10 @@ def _write(root: Path, out: Path, site: Site, staging: Staging, cache: BuildCach
     signatures = Signatures(code, site, known, templates)
     try:
         work = page_jobs(env, site, outputs, signatures) + other_jobs(env, site, outputs, feeds, sets, signatures)
-        work += image_jobs(images, outputs, root, signatures)
-        files, staged = run_jobs(work + copy_jobs(root, site), staging, problems, progress)
+        work += image_jobs(images, outputs, root, signatures) + copy_jobs(root, site)
+        check_links(root, site, (name for job in work for name in job.files), problems)  # E056
+        _raise_if(problems)
+        files, staged = run_jobs(work, staging, problems, progress)
         _raise_if(problems)
         if site.config.search:  # after the pages: it indexes them as they are written
             progress.stage("搜索索引")

@@ -65,6 +65,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "E054": ("页脚的党政机关网站标识图片“{src}”不在 theme/static/ 文件夹里",
              "把图片放进站点目录的 theme/static/ 文件夹，footer 的 badge_image 只写文件名，例如 badge_image: dzjg.png"),
     "E055": ("索引号“{value}”与 {other} 的索引号重复", "索引号不能重复：改正 index_no，或删除它，让 gongshi 按规则生成"),
+    "E056": ("链接“{href}”指向本站的 {path}，但网站里没有这个页面，读者点开会看到“页面不存在”",
+             "{fix}改成本站实际存在的页面地址（可以在网站上打开那一页，从地址栏复制）；要链接的页面没有了，就删去这个链接"),
     # build output
     "E060": ("输出目录 {path} 不是空的，也不是 gongshi 生成的", "换一个输出目录，或先确认其中没有需要的文件后手动清空"),
     "E061": ("输出目录 {path} 不能位于 content/ 之内，也不能是站点目录本身", "用 -o 指定站点目录下的 site/ 或其他目录"),
@@ -79,6 +81,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "W002": ("栏目“{name}”（{id}）已有 {days} 天没有新内容：最新一条是 {newest}，数据截至 {as_of}",
              "发布新内容；这个栏目本来就更新得少，可以在这一栏目里写 stale_days: 90 放宽期限（现在是 {limit} 天），"
              "写 0 不再提醒"),
+    "W003": ("没有 git 历史（{reason}），{count} 份文件（content/documents/）的索引号暂时按发布日期的顺序生成",
+             "把站点目录提交到 git（git add . && git commit）：索引号就按文件首次提交的顺序固定下来，"
+             "以后补发日期更早的文件也不会改动已发布的索引号；持续集成里要取完整历史（不要浅克隆，"
+             "GitHub Actions 的 checkout 写 fetch-depth: 0）"),
     # search and sharing
     "E090": ("无法生成站内搜索：{reason}",
              "安装扩展版 Pagefind：pip install 'pagefind[extended]'；暂时不要站内搜索的，"

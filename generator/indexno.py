@@ -10,7 +10,8 @@ five-digit serial: `00000001-1/2014-00003`. An editor may write a document's num
   another. Documents not committed yet come after all committed ones.
 - Without git history (no repository, or a shallow clone) the order is the documents'
   dates, then ids: stable as long as no document is added with an earlier date than one
-  already published in the same year. The open data says which rule numbered them.
+  already published in the same year. The open data says which rule numbered them, and
+  the build warns the editor (W003).
 
 Every document takes its place in the sequence, also one whose number an editor wrote;
 two documents with the same number are an error (E055).
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from .errors import Problems
 from .fields import parse_date
 from .history import History
-from .model import Document
+from .model import Document, SiteConfig
 
 LATER = 1 << 62  # the place of a document that no commit has published yet
 
@@ -78,3 +79,11 @@ def check_index_numbers(documents: tuple[Document, ...], numbers: dict[str, str]
         if other is not d:
             problems.add("E055", d.origin.key("index_no"), value=number, other=other.origin.file)
 
+
+def warn_dated_numbers(documents: tuple[Document, ...], config: SiteConfig, history: History,
+                       problems: Problems) -> None:
+    """W003: numbers generated without git history follow the documents' dates, so a document
+    added later with an earlier date would shift the numbers after it."""
+    generated = sum(1 for d in documents if not d.index_no)
+    if config.org_code and generated and not history.available:
+        problems.warn("W003", config.origin.key("org_code"), reason=history.reason, count=generated)

@@ -65,6 +65,7 @@ class Image:
 class Evidence:
     title: str = spec(Text(), "佐证材料名称")
     url: str | None = spec(Url(), "佐证材料链接", None)
+    origin: Source = _source()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -112,6 +113,7 @@ class Footer:
     site_id_code: str = spec(Text(), "网站标识码", "")
     badge_image: str = spec(Text(), "党政机关网站标识图片（放在站点的 theme/static/ 里，写文件名）", "")
     badge_link: str | None = spec(Url(), "党政机关网站标识的链接（开办单位核验页面）", None)
+    origin: Source = _source()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -69,7 +69,8 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "config title": lambda site: replace(site, "site_config.yml", "title: 测试区群众路线网", "title: 测试区专题网"),
     "new record": lambda site: write(site, "content/news/2014-07-02-third.md",
                                      "---\ntitle: 第三条新闻\ndate: 2014-07-02\ncolumn: news\nunit: edu\n---\n正文\n"),
-    "removed record": lambda site: (site / "content/news/2014-07-01-first.md").unlink(),
+    # a record nothing links to (the ledger links 2014-07-01-first: removing it is E056)
+    "removed record": lambda site: (site / "content/news/2014-06-01-second.md").unlink(),
 }
 
 

@@ -119,3 +119,45 @@ def test_two_documents_with_one_number(numbered: Path) -> None:
     assert (error.code, error.file, error.line) == ("E055", "content/documents/copy.md", 6)
     assert f"{ORG}/2014-00002" in error.message and "city-notice.md" not in error.message
     assert "content/documents/b-june.md" in error.message
+
+
+def warnings_of(site: Path) -> list[tuple[str, int | None, str]]:
+    problems = Problems()
+    prepare(site, problems)
+    return [(w.file, w.line, w.code) for w in problems.warnings if w.code == "W003"]
+
+
+def test_numbers_by_date_are_announced_without_git(numbered: Path, tmp_path: Path) -> None:
+    problems = Problems()
+    prepare(numbered, problems)
+    [warning] = [w for w in problems.warnings if w.code == "W003"]
+    org_line = numbered.joinpath("site_config.yml").read_text(encoding="utf-8").splitlines().index(
+        f'org_code: "{ORG}"') + 1
+    assert (warning.file, warning.line) == ("site_config.yml", org_line)
+    assert "2 份文件" in warning.message and "不在 git 仓库中" in warning.message
+    assert "git commit" in warning.hint and "fetch-depth: 0" in warning.hint
+    # a warning: the site is still built
+    report = build(numbered, tmp_path / "out")
+    assert "W003" in [w.code for w in report.warnings] and (tmp_path / "out/index.html").is_file()
+
+
+def test_no_announcement_once_committed(numbered: Path) -> None:
+    git(numbered, "init", "-q")
+    assert [w[2] for w in warnings_of(numbered)] == ["W003"]  # a repository with nothing committed yet
+    git(numbered, "add", "-A")
+    git(numbered, "commit", "-qm", "两份文件")
+    assert warnings_of(numbered) == []
+
+
+def test_no_announcement_when_no_number_is_generated(small_site: Path) -> None:
+    assert warnings_of(small_site) == []  # no org_code: no number is generated
+    config = small_site / "site_config.yml"
+    config.write_text(config.read_text(encoding="utf-8") + f'org_code: "{ORG}"\n', encoding="utf-8")
+    assert [w[2] for w in warnings_of(small_site)] == ["W003"]
+    notice = small_site / "content/documents/city-notice.md"
+    notice.write_text(notice.read_text(encoding="utf-8").replace("---\n", "---\nindex_no: 测-2014-1\n", 1),
+                      encoding="utf-8")
+    assert warnings_of(small_site) == []  # every document has the editor's number
+    notice.unlink()
+    (small_site / "content/rules.yml").unlink()  # its one rule links the document
+    assert warnings_of(small_site) == []  # no documents

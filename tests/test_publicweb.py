@@ -52,10 +52,15 @@ def pages(out: Path) -> dict[str, Path]:
 
 
 def with_base_url(site: Path, base_url: str) -> None:
+    """The small site published at `base_url`: its one link into itself (a ledger's evidence,
+    `/qzlx/news/…`) moves with it, or it would name a page the site does not have (E056)."""
     config = site / "site_config.yml"
     text = config.read_text(encoding="utf-8")
     config.write_text(text.replace("base_url: https://example.gov.cn/qzlx/", f"base_url: {base_url}"),
                       encoding="utf-8")
+    ledger = site / "content/rectification/edu.yml"
+    path = urlsplit(base_url).path.rstrip("/") + "/"
+    ledger.write_text(ledger.read_text(encoding="utf-8").replace("url: /qzlx/", f"url: {path}"), encoding="utf-8")
 
 
 def test_sitemap_lists_every_page_once_with_a_valid_date(built_small: Path) -> None:
