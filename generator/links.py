@@ -170,7 +170,7 @@ def body_links(site: Site) -> Iterator[Link]:
     records += [("meeting", m, urls.meeting(m)) for m in site.content.meetings]
     records += [("page", p, urls.page(p)) for p in site.content.pages]
     for kind, record, page in records:
-        for href in _HREF.findall(site.body(kind, record.id)):
+        for href in _HREF.findall(str(site.body(kind, record.id))):
             yield Link(html.unescape(href), record.origin, page, record.body_line)
 
 
