@@ -242,6 +242,7 @@ def _write(root: Path, out: Path, site: Site, staging: Staging, cache: BuildCach
     sets = data_sets(site)
     images = share_images(site.config, root)
     outputs = with_meta(plan(site, feeds, sets), site, images)
+    page_count = len(outputs)
     templates = cached_template_inputs(env, {o.template for o in outputs}, cache)
     signatures = Signatures(code, site, known, templates)
     try:
@@ -253,7 +254,11 @@ def _write(root: Path, out: Path, site: Site, staging: Staging, cache: BuildCach
         _raise_if(problems)
         if site.config.search:  # after the pages: it indexes them as they are written
             progress.stage("搜索索引")
-            _index_search(out, staging, files, staged, problems)
+            indexed = sum(1 for o in outputs if o.meta is not None and o.meta.search) or len(outputs)
+            shards = search.shard_count(indexed, site.config.search_shard_pages)
+            del work, outputs, signatures  # what Pagefind's processes need is memory
+            parallel.release_free_memory()
+            _index_search(out, staging, files, staged, shards, problems)
             _raise_if(problems)
         index = manifest({n: w.sha256 for n, w in files.items()}, site.history, site.as_of.isoformat())
         files[MANIFEST], is_staged = staging.put(MANIFEST, index, b"")
@@ -268,7 +273,7 @@ def _write(root: Path, out: Path, site: Site, staging: Staging, cache: BuildCach
     cache.remember_outputs(out, {n: w for n, w in placed.items() if previous.get(n) != w},
                            set(previous) - set(placed))
     removed = len(set(staging.existing) - set(files))
-    return BuildReport(len(outputs), len(files), 0.0, out, written=len(staged), removed=removed,
+    return BuildReport(page_count, len(files), 0.0, out, written=len(staged), removed=removed,
                        warnings=problems.warnings)
 
 
@@ -276,14 +281,15 @@ SEARCH_SIGNATURE = b"search"
 
 
 def _index_search(out: Path, staging: Staging, files: dict[str, Written], staged: set[str],
-                  problems: Problems) -> None:
-    """The search index, one Pagefind bundle a shard (generator/search.py): a shard is kept
-    as it is when its pages are, else made again from the pages as they will be published."""
+                  shards: int, problems: Problems) -> None:
+    """The search index, one Pagefind bundle for each of `shards` shards (generator/search.py):
+    a shard is kept as it is when its pages are, else made again from the pages as they will
+    be published."""
     pages = {n: (staging.root if n in staged else out) / n for n in files if n.endswith(".html")}
-    was = search.by_shard(n for n in staging.previous if n.endswith(".html"))
+    was = search.by_shard((n for n in staging.previous if n.endswith(".html")), shards)
     opt_in: bool | None = None
     listed = []
-    for shard, names in search.by_shard(pages).items():
+    for shard, names in search.by_shard(pages, shards).items():
         folder = f"{urls.PAGEFIND}{shard}/"
         before = {n: staging.unchanged(n, w.signature)
                   for n, w in staging.previous.items() if n.startswith(folder)}

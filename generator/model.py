@@ -156,6 +156,7 @@ class SiteConfig:
     bulletin: BulletinSettings = spec(Record(BulletinSettings), "简报", BulletinSettings())
     stale_days: int = spec(Integer(), "栏目多少天没有新内容就提醒（0 表示不提醒）", 30)
     search: bool = spec(Boolean(), "站内搜索（false 为不生成搜索）", True)
+    search_shard_pages: int = spec(Integer(), "搜索索引每片约多少页（0 表示不分片）", 600)
     short_name: str = spec(Text(), "网站简称（手机桌面图标下的名字）", "")
     og_image: str = spec(Text(), "分享图片（站点目录里的 PNG 或 JPEG 文件）", "")
     og_card_font: str = spec(Text(), "分享卡片字体（站点目录里的中文字体文件）", "")

@@ -126,7 +126,7 @@ def run(count: int, work: Callable[[int], R], progress: Callable[[int], None] = 
         gc.unfreeze()
 
 
-def _release_free_memory() -> None:
+def release_free_memory() -> None:
     """Give the C library's freed but kept memory back to the system (glibc's malloc_trim):
     what this process holds when it forks is what every helper starts out sharing."""
     try:
@@ -136,7 +136,7 @@ def _release_free_memory() -> None:
 
 
 def _shared(count: int, work: Callable[[int], R], progress: Callable[[int], None], processes: int) -> list[R]:
-    _release_free_memory()
+    release_free_memory()
     context = multiprocessing.get_context("fork")
     chunks = _Chunks(count, processes, context)
     parts: list[list[Any] | None] = [None] * len(chunks.bounds)

@@ -18,8 +18,9 @@ sites, is index chunks about twice the size per query.
 The index is in shards. Pagefind holds everything it indexes in memory (about 0.45 MB a
 page of the bench site: 2 GB for 4,250 pages) and has no incremental mode, so one index of a
 large site took gigabytes and re-indexed every page after any edit. Each page goes to one of
-SHARDS buckets by a hash of its name, which depends on nothing else, so an edit or a new page
-changes one shard; each shard is a Pagefind bundle of its own (pagefind/<shard>/, listed in
+the shards by a hash of its name, which depends on nothing else, so an edit or a new page
+changes one shard (how many shards: `shard_count`, from the site's size and its setting
+`search_shard_pages`, default 600 pages, about 320 MB for Pagefind); each shard is a Pagefind bundle of its own (pagefind/<shard>/, listed in
 pagefind/shards.json), made by its own process, one at a time, and kept while its pages read
 the same. The search page merges the shards (Pagefind's mergeIndex): the same results and
 filter counts as one index. Even buckets keep every shard's ranking statistics alike. The
@@ -51,7 +52,6 @@ from .load.site import CONFIG_FILE
 from .pagefind_order import ENTRY, canonical_filters, smaller_chunks
 
 TIMEOUT = 1800  # seconds, for one shard
-SHARDS = 16
 CHUNK_BYTES = 4096  # word index chunks (generator/pagefind_order.py)
 SHARD_LIST = "shards.json"  # the shards' folder names, for theme/static/search.js
 # Pagefind's ready-made search interfaces and its highlighter; the theme has its own.
@@ -144,18 +144,30 @@ def _closing(html: str, name: str, start: int) -> int:
     return len(html)
 
 
-def shard_of(name: str) -> str:
-    """The shard of the page published as `name`: a hash of its name into SHARDS buckets, so
-    it never depends on the other pages or on how many there are."""
-    bucket = int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:4], "big") % SHARDS
-    return f"{bucket:02x}"
+def shard_count(pages: int, most: int) -> int:
+    """How many shards an index of `pages` pages has: the smallest power of two that leaves
+    at most `most` pages to a shard on average (site_config `search_shard_pages`; 0: one
+    index). A power of two, so that a growing site changes its shards, and indexes every
+    page again, only when it has doubled."""
+    count = 1
+    while most and pages > count * most:
+        count *= 2
+    return count
 
 
-def by_shard(names: Iterable[str]) -> dict[str, list[str]]:
+def shard_of(name: str, count: int) -> str:
+    """The shard, among `count`, of the page published as `name`: a hash of its name, so it
+    never depends on the other pages. The name says how many shards there are, so a bundle
+    made for another count is never taken for this one."""
+    bucket = int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:4], "big") % count
+    return f"{count}-{bucket:02x}"
+
+
+def by_shard(names: Iterable[str], count: int) -> dict[str, list[str]]:
     """Page names (sorted) by shard, in shard order."""
     shards: dict[str, list[str]] = {}
     for name in sorted(names):
-        shards.setdefault(shard_of(name), []).append(name)
+        shards.setdefault(shard_of(name, count), []).append(name)
     return dict(sorted(shards.items()))
 
 

@@ -18,7 +18,7 @@ from conftest import write
 from generator.build import build
 from generator.errors import BuildFailed
 from generator.pagefind_order import MAGIC, _items
-from generator.search import CHUNK_BYTES, SHARD_LIST, SHARDS, by_shard, indexed_part, shard_of, spaced
+from generator.search import CHUNK_BYTES, SHARD_LIST, by_shard, indexed_part, shard_count, shard_of, spaced
 
 
 def shards(out: Path) -> list[Path]:
@@ -167,15 +167,29 @@ def bundle_files(out: Path) -> dict[str, bytes]:
 
 def test_a_pages_shard_depends_on_its_name_alone() -> None:
     names = [f"news/2014-07-{day:02d}-n{n}/index.html" for day in range(1, 29) for n in range(40)]
-    alone = {name: shard_of(name) for name in names}
-    assert {s for s, members in by_shard(names).items() for n in members if alone[n] != s} == set()
-    assert by_shard(names[::7]) == {s: [n for n in members if n in names[::7]]
-                                    for s, members in by_shard(names).items()
-                                    if any(n in names[::7] for n in members)}
-    assert len(set(alone.values())) == SHARDS  # 1,120 pages fill every bucket
+    alone = {name: shard_of(name, 16) for name in names}
+    assert {s for s, members in by_shard(names, 16).items() for n in members if alone[n] != s} == set()
+    assert by_shard(names[::7], 16) == {s: [n for n in members if n in names[::7]]
+                                        for s, members in by_shard(names, 16).items()
+                                        if any(n in names[::7] for n in members)}
+    assert len(set(alone.values())) == 16  # 1,120 pages fill every bucket
+    assert set(by_shard(names, 32)).isdisjoint(by_shard(names, 16))  # another count: other bundles
+
+
+def test_the_number_of_shards_grows_by_doubling_with_the_site() -> None:
+    assert [shard_count(pages, 600) for pages in (0, 1, 600, 601, 1200, 1201, 4249, 17000)] == \
+        [1, 1, 1, 2, 2, 4, 8, 32]
+    assert shard_count(17000, 0) == 1  # 0: one index, however large
+
+
+def small_shards(site: Path) -> None:
+    """A small site whose index is in several shards, as a large one's is."""
+    with (site / "site_config.yml").open("a", encoding="utf-8") as config:
+        config.write("search_shard_pages: 4\n")
 
 
 def test_one_edit_reindexes_only_its_shard_and_matches_a_clean_build(small_site: Path, tmp_path: Path) -> None:
+    small_shards(small_site)
     out = tmp_path / "out"
     build(small_site, out)
     before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in (out / "pagefind").rglob("*") if p.is_file()}
@@ -187,7 +201,7 @@ def test_one_edit_reindexes_only_its_shard_and_matches_a_clean_build(small_site:
     assert bundle_files(out) == bundle_files(tmp_path / "clean")
     changed = {p.relative_to(out / "pagefind").parts[0] for p, (mtime, data) in before.items()
                if not p.is_file() or p.stat().st_mtime_ns != mtime}
-    assert changed == {shard_of("news/2014-07-01-first/index.html")}
+    assert changed == {shard_of("news/2014-07-01-first/index.html", len(shards(out)))}
     assert "渣\u200b土\u200b车" in fragments(out)["/news/2014-07-01-first/"]["content"]
 
 
