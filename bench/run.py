@@ -352,6 +352,7 @@ def md_table(results: list[SizeResult]) -> str:
 def targets(result: SizeResult) -> list[str]:
     """Issue 7's targets (set for 20,000 pages on 2 cores), checked at this size."""
     floor, cold = result.median("floor", "seconds"), result.median("cold", "seconds")
+    search = result.median("cold", "search")
     noop = result.median("noop", "seconds")
     edits = max(result.median(m, "seconds") for m in ("edit-news", "edit-ledger"))
     # "under 1 second plus the search-index update": the rebuild without its search stage
@@ -366,7 +367,9 @@ def targets(result: SizeResult) -> list[str]:
         return "met" if ok else "**not met**"
 
     return [
-        f"cold build ≤ 1.5 × floor: {cold / floor:.2f} × — {verdict(cold <= 1.5 * floor)}",
+        f"cold build ≤ 1.5 × floor: {cold / floor:.2f} × — {verdict(cold <= 1.5 * floor)}"
+        + (f" (without its search stage, which the floor does not do: {(cold - search) / floor:.2f} ×)"
+           if search else ""),
         f"no-change rebuild < 5 % of cold: {100 * noop / cold:.1f} % — {verdict(noop < 0.05 * cold)}",
         f"one-edit rebuild < 1 s + the search-index update: {without:.2f} s without the search stage "
         f"({edits:.2f} s with it; slower of the two edits) — {verdict(without < 1)}",

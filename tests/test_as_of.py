@@ -7,7 +7,7 @@ import csv
 import json
 from pathlib import Path
 
-STAMP = '<span class="as-of-stamp">数据截至 <time datetime="2014-07-15">2014年7月15日</time></span>'
+STAMP = '<span class="as-of-stamp" data-pagefind-ignore>数据截至 <time datetime="2014-07-15">2014年7月15日</time></span>'
 COMPUTED = ("", "rectification/", "rectification/edu/", "rectification/edu/r02/",
             "rectification/edu/status/overdue/", "units/edu/", "commitments/", "commitments/edu-2014/",
             "data/")
