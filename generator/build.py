@@ -26,7 +26,7 @@ from .govfeeds import record_feeds
 from .history import History, check_removals, read_history
 from .incremental import Known, Signatures, cached_template_inputs, inputs_digest
 from .indexno import check_index_numbers, warn_dated_numbers
-from .jobs import copy_jobs, image_jobs, other_jobs, page_jobs
+from .jobs import Job, copy_jobs, image_jobs, other_jobs, page_jobs
 from .jobs import run as run_jobs
 from .links import check_links
 from .load.site import load_site
@@ -36,7 +36,7 @@ from .model import Content
 from .opendata import data_sets
 from .output import Staging, check_target, survey
 from .pagemeta import with_meta
-from .plan import plan
+from .plan import Output, plan
 from .progress import Progress
 from .render import make_environment, theme_dirs
 from .sharing import check_files, share_images
@@ -233,22 +233,41 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
     return report
 
 
-def _write(root: Path, out: Path, site: Site, staging: Staging, cache: BuildCache, known: Known,
-           code: str, problems: Problems, progress: Progress) -> BuildReport:
-    """Plan, render what changed, publish; remember what each output file was made from."""
-    progress.stage("计划")
+def check(root: Path, problems: Problems | None = None, accept_removals: bool = False) -> Site:
+    """`gongshi check`: every check a build makes, the links to the site's own pages
+    included (they need the list of files the build would write), writing nothing."""
+    root = root.resolve()
+    problems = problems if problems is not None else Problems()
+    site = prepare(root, problems, accept_removals)
+    _plan_files(root, site, BuildCache.disabled(), {}, code_fingerprint(), problems)
+    _raise_if(problems)
+    return site
+
+
+def _plan_files(root: Path, site: Site, cache: BuildCache, known: Known, code: str,
+                problems: Problems) -> tuple[list[Output], list[Job]]:
+    """The pages and every output file as a job (nothing rendered yet), after checking the
+    links editors wrote to the site's own pages against the files (E056)."""
     env = make_environment(root, site.config.base_path, cache.jinja_folder)
     feeds = plan_feeds(site) + record_feeds(site)
     sets = data_sets(site)
     images = share_images(site.config, root)
     outputs = with_meta(plan(site, feeds, sets), site, images)
-    page_count = len(outputs)
     templates = cached_template_inputs(env, {o.template for o in outputs}, cache)
     signatures = Signatures(code, site, known, templates)
+    work = page_jobs(env, site, outputs, signatures) + other_jobs(env, site, outputs, feeds, sets, signatures)
+    work += image_jobs(images, outputs, root, signatures) + copy_jobs(root, site)
+    check_links(root, site, (name for job in work for name in job.files), problems)
+    return outputs, work
+
+
+def _write(root: Path, out: Path, site: Site, staging: Staging, cache: BuildCache, known: Known,
+           code: str, problems: Problems, progress: Progress) -> BuildReport:
+    """Plan, render what changed, publish; remember what each output file was made from."""
+    progress.stage("计划")
     try:
-        work = page_jobs(env, site, outputs, signatures) + other_jobs(env, site, outputs, feeds, sets, signatures)
-        work += image_jobs(images, outputs, root, signatures) + copy_jobs(root, site)
-        check_links(root, site, (name for job in work for name in job.files), problems)  # E056
+        outputs, work = _plan_files(root, site, cache, known, code, problems)
+        page_count = len(outputs)
         _raise_if(problems)
         files, staged = run_jobs(work, staging, problems, progress)
         _raise_if(problems)
@@ -256,7 +275,7 @@ def _write(root: Path, out: Path, site: Site, staging: Staging, cache: BuildCach
             progress.stage("搜索索引")
             indexed = sum(1 for o in outputs if o.meta is not None and o.meta.search) or len(outputs)
             shards = search.shard_count(indexed, site.config.search_shard_pages)
-            del work, outputs, signatures  # what Pagefind's processes need is memory
+            del work, outputs  # what Pagefind's processes need is memory
             parallel.release_free_memory()
             _index_search(out, staging, files, staged, shards, problems)
             _raise_if(problems)

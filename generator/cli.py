@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .build import BuildReport, build, prepare
+from .build import BuildReport, build, check
 from .errors import BuildFailed, Problems, SourceError, in_order, report_warnings
 from .progress import Progress
 
@@ -136,7 +136,7 @@ def _build_or_check(args: argparse.Namespace) -> int:
     try:
         if args.command == "check":
             problems = Problems()
-            site = prepare(site_dir.resolve(), problems, accept_removals=args.accept_removals)
+            site = check(site_dir, problems, accept_removals=args.accept_removals)
             print(f"检查通过：{site_dir}（数据截至 {site.as_of.isoformat()}）", flush=True)
             _print_warnings(problems.warnings)
             return 0

@@ -161,3 +161,14 @@ def test_rule_and_footer_links_are_checked_too(small_site: Path, tmp_path: Path)
     assert [(e.file, e.line) for e in errors] == [
         ("content/rules.yml", 6), ("site_config.yml", line_of(small_site, "site_config.yml", "badge_link"))]
     assert all(e.code == "E056" for e in errors)
+
+
+def test_gongshi_check_reports_it_too(small_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The pre-commit hook and CI run `gongshi check`: it must stop where `gongshi build` would."""
+    from generator.cli import main
+
+    with_evidence(small_site, f"{BASE}rectification/edu/r99/")
+    assert main(["check", str(small_site)]) == 1
+    said = capsys.readouterr().err
+    assert f"{LEDGER}:{line_of(small_site, LEDGER, '            url: ')}" in said and "E056" in said
+    assert not (small_site / "site").exists()  # a check writes nothing
