@@ -15,16 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import parallel, search, urls
+from . import parallel, quick, search, urls
 from .bodies import Body, BodyStore
 from .cache import BuildCache, Written, code_fingerprint
 from .compute import default_as_of
 from .errors import BuildFailed, Problems, SourceError
-from .feeds import plan_feeds
+from .feeds import Feed, plan_feeds
 from .freshness import warn_quiet_columns
 from .govfeeds import record_feeds
 from .history import History, check_removals, read_history
-from .incremental import Known, Signatures, cached_template_inputs, inputs_digest
+from .incremental import Fingerprints, Known, Signatures, Stamps, cached_template_inputs, input_files, inputs_digest
 from .indexno import check_index_numbers, warn_dated_numbers
 from .jobs import Job, copy_jobs, image_jobs, other_jobs, page_jobs
 from .jobs import run as run_jobs
@@ -53,6 +53,7 @@ class BuildReport:
     written: int = 0  # files new or changed in the output folder
     removed: int = 0  # files deleted from it
     warnings: list[SourceError] = field(default_factory=list)
+    quick: bool = False  # only files showing edited bodies were made again (quick.py)
 
     @property
     def unchanged(self) -> int:
@@ -209,19 +210,30 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
     gc.disable()  # a build makes many objects and few cycles: collecting costs more than it frees
     try:
         history = read_history(root)
-        inputs = inputs_digest(root, theme_dirs(root), (code, history, accept_removals, default_as_of(None)))
+        stamps = input_files(root, theme_dirs(root))
+        extra = Fingerprints().of((code, history, accept_removals, default_as_of(None)))
+        inputs = inputs_digest(stamps, extra)
         existing = survey(out)
         done = cache.memo(f"inputs:{out}")
         previous = cache.outputs(out)
-        if done and done[0] == inputs and existing == {n: (w.size, w.mtime_ns) for n, w in previous.items()}:
+        intact = existing == {n: (w.size, w.mtime_ns) for n, w in previous.items()}
+        if done and done[0] == inputs and intact:
             # nothing changed: nothing to do (the warnings of that build still stand)
             report = BuildReport(done[1], len(previous), 0.0, out, warnings=list(done[2]))
         else:
-            known: Known = {}
-            site = prepare(root, problems, accept_removals, cache, known, progress, history)
-            cache.save()
-            report = _write(root, out, site, Staging(out, previous, existing), cache, known, code,
-                            problems, progress)
+            last = cache.memo(f"quick:{out}") if intact and previous else None
+            made = quick.make(root, out, cache, last, stamps, previous, progress) \
+                if isinstance(last, quick.Memo) and last.extra == extra else None
+            if made is not None:
+                report, memo = _write_quick(out, Staging(out, previous, existing), cache, made, last, history,
+                                            problems, progress), dataclasses.replace(last, files=stamps)
+            else:
+                known: Known = {}
+                site = prepare(root, problems, accept_removals, cache, known, progress, history)
+                cache.save()
+                report, memo = _write(root, out, site, Staging(out, previous, existing), cache, known, code,
+                                      problems, progress, (extra, stamps))
+            cache.remember(f"quick:{out}", memo)
             cache.remember(f"inputs:{out}", (inputs, report.pages, report.warnings))
             cache.save()
     finally:
@@ -244,8 +256,15 @@ def check(root: Path, problems: Problems | None = None, accept_removals: bool = 
     return site
 
 
-def _plan_files(root: Path, site: Site, cache: BuildCache, known: Known, code: str,
-                problems: Problems) -> tuple[list[Output], list[Job]]:
+@dataclass
+class Plan:
+    outputs: list[Output]  # the pages
+    work: list[Job]  # every output file as a job
+    feeds: list[Feed]
+    env: Any  # the Jinja environment
+
+
+def _plan_files(root: Path, site: Site, cache: BuildCache, known: Known, code: str, problems: Problems) -> Plan:
     """The pages and every output file as a job (nothing rendered yet), after checking the
     links editors wrote to the site's own pages against the files (E056)."""
     env = make_environment(root, site.config.base_path, cache.jinja_folder)
@@ -258,42 +277,76 @@ def _plan_files(root: Path, site: Site, cache: BuildCache, known: Known, code: s
     work = page_jobs(env, site, outputs, signatures) + other_jobs(env, site, outputs, feeds, sets, signatures)
     work += image_jobs(images, outputs, root, signatures) + copy_jobs(root, site)
     check_links(root, site, (name for job in work for name in job.files), problems)
-    return outputs, work
+    return Plan(outputs, work, feeds, env)
 
 
-def _write(root: Path, out: Path, site: Site, staging: Staging, cache: BuildCache, known: Known,
-           code: str, problems: Problems, progress: Progress) -> BuildReport:
-    """Plan, render what changed, publish; remember what each output file was made from."""
+def _write(root: Path, out: Path, site: Site, staging: Staging, cache: BuildCache, known: Known, code: str,
+           problems: Problems, progress: Progress, read: tuple[bytes, Stamps]) -> tuple[BuildReport, quick.Memo | None]:
+    """Plan, render what changed, publish; remember what each output file was made from,
+    and what a quick build after an edit of bodies needs (`read`: the digest of what the
+    build read besides files, and the files)."""
     progress.stage("计划")
     try:
-        outputs, work = _plan_files(root, site, cache, known, code, problems)
-        page_count = len(outputs)
+        planned = _plan_files(root, site, cache, known, code, problems)
         _raise_if(problems)
-        files, staged = run_jobs(work, staging, problems, progress)
+        files, staged, snapshots = run_jobs(planned.work, staging, problems, progress)
         _raise_if(problems)
-        if site.config.search:  # after the pages: it indexes them as they are written
-            progress.stage("搜索索引")
-            indexed = sum(1 for o in outputs if o.meta is not None and o.meta.search) or len(outputs)
+        shards = 0
+        if site.config.search:
+            indexed = sum(1 for o in planned.outputs if o.meta is not None and o.meta.search) or len(planned.outputs)
             shards = search.shard_count(indexed, site.config.search_shard_pages)
-            del work, outputs  # what Pagefind's processes need is memory
-            parallel.release_free_memory()
-            _index_search(out, staging, files, staged, shards, problems)
-            _raise_if(problems)
-        index = manifest({n: w.sha256 for n, w in files.items()}, site.history, site.as_of.isoformat())
-        files[MANIFEST], is_staged = staging.put(MANIFEST, index, b"")
-        if is_staged:
-            staged.add(MANIFEST)
-        progress.stage("发布")
-        placed = staging.publish(files, staged)
+        memo = quick.memo(site, planned.outputs, planned.feeds, planned.env, cache, *read, shards, problems.warnings)
+        page_count = len(planned.outputs)
+        del planned  # what Pagefind's processes need is memory
+        written, removed = _publish(staging, files, staged, shards, site.history, site.as_of, cache, problems,
+                                    progress)
     except BaseException:
         staging.discard()
         raise
+    cache.remember_snapshots(staging.out, snapshots)
+    return BuildReport(page_count, len(files), 0.0, staging.out, written=written, removed=removed,
+                       warnings=problems.warnings), memo
+
+
+def _write_quick(out: Path, staging: Staging, cache: BuildCache, made: quick.Made, memo: quick.Memo,
+                 history: History, problems: Problems, progress: Progress) -> BuildReport:
+    """Publish what a quick build made, and tell the cache about the edited files."""
+    # the search index and the manifest are made again (the shards not touched are kept)
+    files = {n: w for n, w in staging.previous.items() if n != MANIFEST and not n.startswith(urls.PAGEFIND)}
+    staged: set[str] = set()
+    try:
+        for name, (data, signature) in made.files.items():
+            _put(staging, files, staged, name, data, signature)
+        written, removed = _publish(staging, files, staged, memo.shards, history, made.as_of, cache, problems,
+                                    progress)
+    except BaseException:
+        staging.discard()
+        raise
+    cache.remember_snapshots(out, made.snapshots)
+    for name, (stamp, parsed, blob) in made.parsed.items():
+        cache.remember_parsed(name, *stamp, parsed, blob)
+    cache.remember_html(made.html)
+    return BuildReport(memo.pages, len(files), 0.0, out, written=written, removed=removed,
+                       warnings=list(memo.warnings), quick=True)
+
+
+def _publish(staging: Staging, files: dict[str, Written], staged: set[str], shards: int, history: History,
+             as_of: Any, cache: BuildCache, problems: Problems, progress: Progress) -> tuple[int, int]:
+    """The search index (after the pages: it indexes them as they are written) and the
+    manifest, then everything in place; returns (files written, files removed)."""
+    if shards:
+        progress.stage("搜索索引")
+        parallel.release_free_memory()
+        _index_search(staging.out, staging, files, staged, shards, problems)
+        _raise_if(problems)
+    index = manifest({n: w.sha256 for n, w in files.items()}, history, as_of.isoformat())
+    _put(staging, files, staged, MANIFEST, index, b"")
+    progress.stage("发布")
+    placed = staging.publish(files, staged)
     previous = staging.previous
-    cache.remember_outputs(out, {n: w for n, w in placed.items() if previous.get(n) != w},
+    cache.remember_outputs(staging.out, {n: w for n, w in placed.items() if previous.get(n) != w},
                            set(previous) - set(placed))
-    removed = len(set(staging.existing) - set(files))
-    return BuildReport(page_count, len(files), 0.0, out, written=len(staged), removed=removed,
-                       warnings=problems.warnings)
+    return len(staged), len(set(staging.existing) - set(files))
 
 
 SEARCH_SIGNATURE = b"search"
@@ -339,7 +392,7 @@ def _index_search(out: Path, staging: Staging, files: dict[str, Written], staged
          json.dumps(listed).encode("utf-8"), SEARCH_SIGNATURE)
 
 
-def _put(staging: Staging, files: dict[str, Written], staged: set[str], name: str, data: bytes,
+def _put(staging: Staging, files: dict[str, Written], staged: set[str], name: str, data: bytes | str,
          signature: bytes) -> None:
     files[name], is_staged = staging.put(name, data, signature)
     if is_staged:

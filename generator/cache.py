@@ -8,7 +8,10 @@ from before it is used, and a build without it writes the same bytes. It holds
 - for each output folder, what every output file was made from (its signature), and its
   size, mtime and SHA-256 as written, so that an unchanged page is neither rendered nor
   rewritten;
-- small memos (the inputs of each template).
+- where each record's fingerprint came from (file and place in it), and for each output
+  file that shows a Markdown body what it was made from, unpickled again by a quick build
+  after an edit of bodies only (quick.py);
+- small memos (the inputs of each template, what the last build read).
 
 One SQLite file; its name carries the format version, and it is emptied when the generator
 code or a library it renders with changes (`code_fingerprint`). Any trouble with it (a
@@ -44,6 +47,9 @@ CREATE TABLE IF NOT EXISTS html (key BLOB PRIMARY KEY, html BLOB, assets BLOB);
 CREATE TABLE IF NOT EXISTS outputs (folder TEXT, file TEXT, signature BLOB, size INTEGER,
                                     mtime INTEGER, sha256 TEXT, PRIMARY KEY (folder, file));
 CREATE TABLE IF NOT EXISTS memo (key TEXT PRIMARY KEY, value BLOB);
+CREATE TABLE IF NOT EXISTS places (fingerprint BLOB PRIMARY KEY, path TEXT, place TEXT);
+CREATE TABLE IF NOT EXISTS snapshots (folder TEXT, file TEXT, signature BLOB, data BLOB,
+                                      PRIMARY KEY (folder, file));
 """
 
 
@@ -59,6 +65,19 @@ def code_fingerprint() -> str:
             stat = os.stat(spec.origin)
             digest.update(f"{name} {spec.origin} {stat.st_size} {stat.st_mtime_ns}".encode())
     return digest.hexdigest()
+
+
+def records_and_places(records: list[Any]) -> Iterator[tuple[Any, str]]:
+    """Each record of a file with its place: "2" is the third, "2/0" the first of its items."""
+    for number, record in enumerate(records):
+        yield record, str(number)
+        for item_number, item in enumerate(getattr(record, "items", ())):
+            yield item, f"{number}/{item_number}"
+
+
+def fingerprint(digest: bytes, name: str, place: str) -> bytes:
+    """A record's fingerprint: the digest of its file, the file's name and its place there."""
+    return hashlib.blake2b(digest + f"{name}:{place}".encode(), digest_size=16).digest()
 
 
 @dataclass(frozen=True)
@@ -90,6 +109,8 @@ class BuildCache:
         self.folder = site_dir / CACHE_DIR if site_dir is not None else None
         self.db: sqlite3.Connection | None = None
         self.pending: list[tuple[str, Iterable[tuple[Any, ...]]]] = []
+        self.parsed_rows: list[tuple[Any, ...]] = []  # for `sources` and `places`, written first
+        self.place_rows: list[tuple[Any, ...]] = []
         self._sources: dict[str, tuple[int, int]] | None = None  # path → (size, mtime) remembered
         if self.folder is not None:
             try:
@@ -111,7 +132,8 @@ class BuildCache:
                 row = db.execute("SELECT value FROM meta WHERE key = 'code'").fetchone()
                 if row is None or row[0] != code:  # made by other code: start afresh
                     db.executescript("BEGIN IMMEDIATE; DELETE FROM sources; DELETE FROM html;"
-                                     "DELETE FROM outputs; DELETE FROM memo; COMMIT;")
+                                     "DELETE FROM outputs; DELETE FROM memo; DELETE FROM places;"
+                                     "DELETE FROM snapshots; COMMIT;")
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (code,))
                 return db
             except sqlite3.DatabaseError:
@@ -176,14 +198,25 @@ class BuildCache:
                     yield None
 
     def remember_parsed(self, path: str, size: int, mtime_ns: int, parsed: Parsed, blob: bytes) -> None:
-        """`blob`: the records pickled."""
-        self._write("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)",
-                    [(path, size, mtime_ns, parsed.digest, blob)])
+        """`blob`: the records pickled. The place of each record goes with its fingerprint."""
+        if self.db is None:
+            return
+        self.parsed_rows.append((path, size, mtime_ns, parsed.digest, blob))
+        self.place_rows += [(fingerprint(parsed.digest, path, place), path, place)
+                            for _, place in records_and_places(parsed.records)]
 
     def forget_sources_except(self, present: set[str]) -> None:
         """Drop the entries of source files that are gone."""
         if self._sources is not None:
             self._write("DELETE FROM sources WHERE path = ?", ((p,) for p in self._sources if p not in present))
+
+    def records_of(self, path: str) -> Parsed | None:
+        """The remembered records of one file, as they are now."""
+        return next(self.parsed([path]))
+
+    def place(self, fingerprint: bytes) -> tuple[str, str] | None:
+        rows = self._read("SELECT path, place FROM places WHERE fingerprint = ?", (fingerprint,))
+        return rows[0] if rows else None
 
     # ---- Markdown bodies -------------------------------------------------------------
 
@@ -219,6 +252,18 @@ class BuildCache:
         self._write("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?)",
                     ((key, f, w.signature, w.size, w.mtime_ns, w.sha256) for f, w in changed.items()))
 
+    def snapshots(self, folder: Path, files: list[str]) -> dict[str, tuple[bytes, bytes]]:
+        """file → (signature, data) of the snapshots remembered for `files`."""
+        marks = ",".join("?" * len(files))
+        rows = self._read(f"SELECT file, signature, data FROM snapshots WHERE folder = ? AND file IN ({marks})",
+                          (str(folder), *files))
+        return {file: (signature, data) for file, signature, data in rows}
+
+    def remember_snapshots(self, folder: Path, rows: dict[str, tuple[bytes, bytes]]) -> None:
+        key = str(folder)
+        self._write("INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?, ?)",
+                    ((key, file, signature, data) for file, (signature, data) in rows.items()))
+
     def forget_outputs(self, folder: Path) -> None:
         self._write("DELETE FROM outputs WHERE folder = ?", [(str(folder),)])
 
@@ -238,16 +283,18 @@ class BuildCache:
 
     def save(self) -> None:
         """Write what this build added, in one transaction."""
-        if self.db is None or not self.pending:
+        if self.db is None or not (self.pending or self.parsed_rows):
             return
+        pending = [("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)", self.parsed_rows),
+                   ("INSERT OR REPLACE INTO places VALUES (?, ?, ?)", self.place_rows), *self.pending]
         try:
             self.db.execute("BEGIN IMMEDIATE")
-            for sql, rows in self.pending:
+            for sql, rows in pending:
                 self.db.executemany(sql, rows)
             self.db.execute("COMMIT")
         except sqlite3.Error:
             self.close()
-        self.pending = []
+        self.pending, self.parsed_rows, self.place_rows = [], [], []
 
     def close(self) -> None:
         if self.db is not None:

@@ -74,9 +74,13 @@ class Fingerprints:
         hit = self.known.get(id(value))
         if hit is not None and hit[0] is value:
             return hit[1]
+        return _digest(self.pickle(value))
+
+    def pickle(self, value: Any) -> bytes:
+        """`value` pickled, known values as their fingerprints."""
         buffer = io.BytesIO()
         _Pickler(buffer, self.known).dump(value)  # a new pickler: clearing a used one's memo costs more
-        return _digest(buffer.getbuffer())
+        return buffer.getvalue()
 
     def remember(self, value: Any) -> Digest:
         """The fingerprint of a value that many outputs share, worked out once."""
@@ -155,11 +159,13 @@ def template_inputs(env: jinja2.Environment, names: Iterable[str]) -> dict[str, 
     return result
 
 
-def inputs_digest(root: Path, themes: list[Path], extra: tuple[Any, ...]) -> Digest:
-    """A digest of everything a build of `root` reads: the path, size and modification time
-    of every file of its configuration, content and themes (linked folders followed once),
-    and `extra` (the code, the git history, the date…). Equal digests: nothing changed."""
-    digest = hashlib.blake2b(digest_size=16)
+Stamps = dict[str, tuple[int, int] | None]  # file → (size, mtime), None: a broken link
+
+
+def input_files(root: Path, themes: list[Path]) -> Stamps:
+    """The path, size and modification time of every file a build of `root` reads: its
+    configuration, content and themes (linked folders followed once)."""
+    found: Stamps = {}
     seen: set[str] = set()
     folders = [str(p) for p in (root / "site_config.yml", root / "content", *themes)]
     while folders:
@@ -169,7 +175,7 @@ def inputs_digest(root: Path, themes: list[Path], extra: tuple[Any, ...]) -> Dig
         except NotADirectoryError:
             entries = []
             stat = os.stat(top)
-            digest.update(f"{top}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+            found[top] = (stat.st_size, stat.st_mtime_ns)
         except OSError:
             entries = []
         for entry in entries:
@@ -181,9 +187,18 @@ def inputs_digest(root: Path, themes: list[Path], extra: tuple[Any, ...]) -> Dig
                         folders.append(entry.path)
                     continue
                 stat = entry.stat()
-                digest.update(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+                found[entry.path] = (stat.st_size, stat.st_mtime_ns)
             except OSError:  # a broken link
-                digest.update(f"{entry.path}\0missing\n".encode())
+                found[entry.path] = None
+    return found
+
+
+def inputs_digest(files: Stamps, extra: tuple[Any, ...]) -> Digest:
+    """A digest of everything a build reads: its files (`input_files`) and `extra` (the
+    code, the git history, the date…). Equal digests: nothing changed."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path, stamp in files.items():
+        digest.update(f"{path}\0{stamp[0]}\0{stamp[1]}\n".encode() if stamp else f"{path}\0missing\n".encode())
     digest.update(Fingerprints().of(extra))
     return digest.digest()
 
@@ -216,22 +231,11 @@ class Signatures:
         self._site_parts: dict[tuple[str, ...] | None, Digest] = {}
 
     def value(self, value: Any) -> Any:
-        """`value` for a signature: a known value (a record, the HTML of a body, a part of
-        the site many outputs share) becomes its fingerprint, and so do known values in a
-        list or tuple; the pickle of the rest is then short and quick."""
-        known = self.fp.known
-        hit = known.get(id(value))
-        if hit is not None and hit[0] is value:
-            return hit[1]
-        kind = type(value)
-        if kind is list or kind is tuple:
-            items = []
-            for item in value:
-                hit = known.get(id(item))
-                items.append(hit[1] if hit is not None and hit[0] is item else item)
-            return items
+        """`value` for a signature: a part of the site many outputs share is fingerprinted
+        once; then, like a record or the HTML of a body, it is pickled as its fingerprint
+        (`_known`), so the pickle of the rest is short and quick."""
         if id(value) in self.shared and getattr(self.site, self.shared[id(value)]) is value:
-            return self.fp.remember(value)
+            self.fp.remember(value)
         return value
 
     def site_part(self, attrs: tuple[str, ...] | None) -> Digest:
@@ -246,11 +250,15 @@ class Signatures:
 
     def page(self, output: Any) -> Digest:
         inputs = self.templates[output.template]
+        return _digest(self.base + inputs.digest + self.site_part(inputs.site)
+                       + _digest(self.snapshot(output)))
+
+    def snapshot(self, output: Any) -> bytes:
+        """The pickle a page's signature is made from: its fields and its context, with
+        records and bodies as their fingerprints. quick.py makes the page again from it."""
         fields = (output.path, output.template, output.title, output.section, output.crumbs,
                   output.date, output.feeds, output.meta)
-        context = [(key, self.value(value)) for key, value in output.context.items()]
-        return _digest(self.base + inputs.digest + self.site_part(inputs.site)
-                       + self.fp.of((fields, context)))
+        return self.fp.pickle((fields, [(key, self.value(value)) for key, value in output.context.items()]))
 
     def of(self, *values: Any) -> Digest:
         """The signature of another output (a feed, a data file) made from `values`."""

@@ -20,7 +20,7 @@ from . import parallel, urls
 from .cache import Written
 from .errors import Problems, Source, relpath
 from .bulletins import sms_files
-from .feeds import Feed, opml, render_feed, render_json_feed
+from .feeds import Deferred, Feed, opml, render_feed, render_json_feed
 from .incremental import Signatures
 from .opendata import DataSet, render_data
 from .output import Staging
@@ -39,6 +39,7 @@ class Job:
     make: Callable[[], Sequence[bytes | str]]  # the content of each of `files`
     template: str = ""  # pages: the template, for error reports
     path: str = ""  # pages: the public path, for error reports
+    snapshot: Callable[[], bytes] | None = None  # what quick.py needs to make it again
 
 
 @dataclass(frozen=True)
@@ -47,11 +48,13 @@ class Done:
 
     files: tuple[tuple[str, Written, bool], ...] = ()
     error: tuple[str, str, int | None, str] | None = None  # template, message, line, page path
+    snapshot: tuple[str, bytes, bytes] | None = None  # (first file, signature, job.snapshot())
 
 
 def page_jobs(env: jinja2.Environment, site: Site, outputs: list[Output], sig: Signatures) -> list[Job]:
     def job(o: Output) -> Job:
-        return Job((o.file,), lambda: sig.page(o), lambda: (render_output(env, site, o),), o.template, o.path)
+        return Job((o.file,), lambda: sig.page(o), lambda: (render_output(env, site, o),), o.template, o.path,
+                   (lambda: sig.snapshot(o)) if "body" in o.context else None)
 
     return [job(o) for o in outputs]
 
@@ -60,7 +63,9 @@ def other_jobs(env: jinja2.Environment, site: Site, outputs: list[Output], feeds
                sets: list[DataSet], sig: Signatures) -> list[Job]:
     jobs = [Job((f.rss_path, f.atom_path, f.json_path),
                 lambda f=f: sig.of(f, site.units, site.satisfaction, site.asset_sizes),
-                lambda f=f: (*render_feed(f, site), render_json_feed(f, site))) for f in feeds]
+                lambda f=f: (*render_feed(f, site), render_json_feed(f, site)),
+                snapshot=(lambda f=f: sig.fp.pickle(f)) if any(isinstance(e, Deferred) for e in f.entries) else None)
+            for f in feeds]
     jobs += [Job((d.path + ".csv", d.path + ".json"), lambda d=d: sig.of(d), lambda d=d: render_data(d, site))
              for d in sets]
     jobs += [Job((path,), lambda text=text: sig.of(text), lambda text=text: (text,))
@@ -132,7 +137,8 @@ def _make(job: Job, signature: bytes, staging: Staging) -> Done:
         name = getattr(exc, "name", None) or job.template
         return Done(error=(name, str(exc), getattr(exc, "lineno", None), job.path))
     return Done(tuple((name, *staging.put(name, data, signature))
-                      for name, data in zip(job.files, made, strict=True)))
+                      for name, data in zip(job.files, made, strict=True)),
+                snapshot=(job.files[0], signature, job.snapshot()) if job.snapshot else None)
 
 
 def _do(job: Job, staging: Staging) -> Done:
@@ -140,8 +146,10 @@ def _do(job: Job, staging: Staging) -> Done:
     return _kept(job, signature, staging) or _make(job, signature, staging)
 
 
-def run(jobs: list[Job], staging: Staging, problems: Problems, progress: Progress) -> tuple[dict[str, Written], set[str]]:
-    """Do every job; returns every output file's record, and the names of those staged.
+def run(jobs: list[Job], staging: Staging, problems: Problems,
+        progress: Progress) -> tuple[dict[str, Written], set[str], dict[str, tuple[bytes, bytes]]]:
+    """Do every job; returns every output file's record, the names of those staged, and
+    the snapshot of each job made that has one (first file → (signature, snapshot)).
 
     After an earlier build, the signatures are worked out here first and only the jobs
     whose inputs changed go to the worker processes (a worker touching the whole site
@@ -172,11 +180,15 @@ def run(jobs: list[Job], staging: Staging, problems: Problems, progress: Progres
     return _collect(results, problems)
 
 
-def _collect(results: list[Done], problems: Problems) -> tuple[dict[str, Written], set[str]]:
+def _collect(results: list[Done], problems: Problems
+             ) -> tuple[dict[str, Written], set[str], dict[str, tuple[bytes, bytes]]]:
     files: dict[str, Written] = {}
     staged: set[str] = set()
+    snapshots: dict[str, tuple[bytes, bytes]] = {}
     seen: set[tuple[str, str]] = set()
     for done in results:
+        if done.snapshot is not None:
+            snapshots[done.snapshot[0]] = done.snapshot[1:]
         if done.error is not None:
             template, message, line, path = done.error
             if (template, message) not in seen:
@@ -187,4 +199,4 @@ def _collect(results: list[Done], problems: Problems) -> tuple[dict[str, Written
             files[name] = written
             if is_staged:
                 staged.add(name)
-    return files, staged
+    return files, staged, snapshots

@@ -174,6 +174,14 @@ def body_links(site: Site) -> Iterator[Link]:
             yield Link(html.unescape(href), record.origin, page, record.body_line)
 
 
+def body_links_exist(config: SiteConfig, body: str, page: str, names: Iterable[str]) -> bool:
+    """Whether every link into the site in one body names a file among `names` (a quick
+    build asks this of an edited body; when not, the full build reports E056)."""
+    files, resolver = SiteFiles((*names, urls.MANIFEST), config.search), Resolver(config)
+    targets = (resolver.target(html.unescape(href), page) for href in _HREF.findall(body))
+    return all(found is None or files.exists(found.path) for found in targets)
+
+
 def check_links(root: Path, site: Site, names: Iterable[str], problems: Problems) -> None:
     """E056 for every link into the site whose page is not among `names` (the output files)."""
     files = SiteFiles((*names, urls.MANIFEST), site.config.search)

@@ -161,5 +161,14 @@ def page_meta(site: Site, output: Output, images: ShareImages) -> PageMeta:
     )
 
 
+def body_meta(site: Site, before: Output, after: Output) -> PageMeta | None:
+    """The meta of a page whose body alone changed (`before` holds the old body and the
+    old meta): a new description; None when the change reaches the share image, which the
+    site's cards and the other image files depend on."""
+    if before.meta is None or _own_image(before) != _own_image(after):
+        return None
+    return dataclasses.replace(before.meta, description=shorten(_description(site, after)))
+
+
 def with_meta(outputs: list[Output], site: Site, images: ShareImages) -> list[Output]:
     return [dataclasses.replace(o, meta=page_meta(site, o, images)) for o in outputs]

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .. import parallel
-from ..cache import BuildCache, Parsed
+from ..cache import BuildCache, Parsed, fingerprint, records_and_places
 from ..errors import Problems, Source, SourceError, relpath
 from ..fields import Slug, build_record
 from ..model import (
@@ -168,9 +168,9 @@ class SiteFiles:
             if digest is None:
                 found[n] = parsed.records
                 continue
+            found[n] = self._known(name, parsed)
             if not errors:
                 self.cache.remember_parsed(name, stat.st_size, stat.st_mtime_ns, parsed, blob)
-            found[n] = self._known(name, parsed)
         return found
 
     def _parse(self, path: Path, parse: Callable[[Path], list[T]]) -> tuple[bytes | None, bytes, list[SourceError]]:
@@ -184,14 +184,9 @@ class SiteFiles:
             self.problems = saved
 
     def _known(self, name: str, parsed: Parsed) -> list[Any]:
-        for number, record in enumerate(parsed.records):
-            self._fingerprint(record, parsed.digest + f"{name}:{number}".encode())
+        for record, place in records_and_places(parsed.records):
+            self.fingerprints[id(record)] = (record, fingerprint(parsed.digest, name, place))
         return parsed.records
-
-    def _fingerprint(self, record: object, identity: bytes) -> None:
-        self.fingerprints[id(record)] = (record, hashlib.blake2b(identity, digest_size=16).digest())
-        for number, item in enumerate(getattr(record, "items", ())):
-            self._fingerprint(item, identity + f"/{number}".encode())
 
 
 def _expect(value: Any, shape: type, where: Source, problems: Problems) -> bool:
@@ -260,28 +255,48 @@ def _each(files: SiteFiles, folder: str, suffixes: tuple[str, ...],
     return [record for records in found for record in records]
 
 
-def _load_markdown(files: SiteFiles, folder: str, cls: Callable[..., T]) -> list[T]:
-    def parse(path: Path) -> T | None:
-        where = files.where(path)
-        text = files.text(path)
-        if text is None:
-            return None
-        parts = split_front_matter(text, where, files.problems)
-        if parts is None:
-            return None
-        header, body, body_line = parts
-        before = len(files.problems.errors)
-        data = parse_yaml(header, where, files.problems, line_offset=1)
-        if data is None and len(files.problems.errors) == before:  # an empty header
-            data = YMap()
-            data.line, data.lines = 2, {}
-        if data is None or not _expect(data, YMap, where.at(2), files.problems):
-            return None
-        record = build_record(cls, data, where, files.problems, body=body, body_line=body_line,
-                              origin=where.at(1))
-        return _default_id(record, path, files) if record is not None else None
+def _markdown_record(files: SiteFiles, path: Path, cls: Callable[..., T]) -> T | None:
+    where = files.where(path)
+    text = files.text(path)
+    if text is None:
+        return None
+    parts = split_front_matter(text, where, files.problems)
+    if parts is None:
+        return None
+    header, body, body_line = parts
+    before = len(files.problems.errors)
+    data = parse_yaml(header, where, files.problems, line_offset=1)
+    if data is None and len(files.problems.errors) == before:  # an empty header
+        data = YMap()
+        data.line, data.lines = 2, {}
+    if data is None or not _expect(data, YMap, where.at(2), files.problems):
+        return None
+    record = build_record(cls, data, where, files.problems, body=body, body_line=body_line,
+                          origin=where.at(1))
+    return _default_id(record, path, files) if record is not None else None
 
-    return _each(files, folder, (".md",), parse)
+
+MARKDOWN = {"news": Article, "documents": Document, "meetings": Meeting, "pages": Page}  # folder → kind
+
+
+def _load_markdown(files: SiteFiles, folder: str) -> list[Any]:
+    return _each(files, folder, (".md",), lambda path: _markdown_record(files, path, MARKDOWN[folder]))
+
+
+def read_markdown(root: Path, name: str) -> tuple[Parsed, bytes] | None:
+    """One Markdown file of the content (`content/news/….md`, site-relative) read as a build
+    reads it: its records with its digest, and the records pickled as the cache keeps
+    them; None if it is not such a file or has any problem."""
+    parts = name.split("/")
+    if len(parts) < 3 or parts[0] != CONTENT_DIR or parts[1] not in MARKDOWN or not name.endswith(".md") \
+            or any(part.startswith((".", "_")) for part in parts[2:]):
+        return None
+    files = SiteFiles(root, Problems())
+    record = _markdown_record(files, root / name, MARKDOWN[parts[1]])
+    if files.problems or files._digest is None:
+        return None
+    records = [record] if record is not None else []
+    return Parsed(files._digest, records), pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _yaml_record(files: SiteFiles, path: Path, cls: Callable[..., T]) -> tuple[T | None, Any]:
@@ -321,14 +336,14 @@ def load_site(root: Path, problems: Problems, cache: BuildCache | None = None,
     content = Content(
         config=config,  # type: ignore[arg-type]
         units=tuple(_load_list(files, "units.yml", Unit, required=True)),
-        articles=tuple(_load_markdown(files, "news", Article)),
-        documents=tuple(_load_markdown(files, "documents", Document)),
+        articles=tuple(_load_markdown(files, "news")),
+        documents=tuple(_load_markdown(files, "documents")),
         ledgers=tuple(_each(files, "rectification", yml, lambda p: _load_ledger(files, p))),
         commitments=tuple(_each(files, "commitments", yml, lambda p: _load_commitment(files, p))),
-        meetings=tuple(_load_markdown(files, "meetings", Meeting)),
+        meetings=tuple(_load_markdown(files, "meetings")),
         opinions=tuple(_load_list(files, "opinions.yml", Opinion, required=False)),
         rules=tuple(_load_list(files, "rules.yml", Rule, required=False)),
-        pages=tuple(_load_markdown(files, "pages", Page)),
+        pages=tuple(_load_markdown(files, "pages")),
     )
     files.cache.forget_sources_except(files.present)
     if fingerprints is not None:
