@@ -16,8 +16,17 @@ from dataclasses import dataclass, field
 
 import markdown as md
 import nh3
+from markdown.extensions.abbr import AbbrExtension
+from markdown.extensions.attr_list import AttrListExtension
+from markdown.extensions.def_list import DefListExtension
+from markdown.extensions.fenced_code import FencedCodeExtension
+from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
+from markdown.extensions.toc import TocExtension
 from markdown.inlinepatterns import HtmlInlineProcessor
 from pymdownx.slugs import slugify
+from pymdownx.tilde import DeleteSubExtension
 
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del",
@@ -45,13 +54,12 @@ LOOSE_HTML_RE = r"(<(\/?[a-zA-Z][^<>@ ]*( [^<>]*)?|!--(?:(?!<!--|-->).)*--)>)"
 
 
 def _converter() -> md.Markdown:
+    # extensions as objects, not names: a name is looked up among the installed packages'
+    # entry points, which takes longer than the rest of making the converter
     converter = md.Markdown(
-        extensions=["abbr", "attr_list", "def_list", "fenced_code", "footnotes", "tables",
-                    "sane_lists", "toc", "pymdownx.tilde"],
-        extension_configs={
-            "toc": {"slugify": slugify(case="lower"), "permalink": False},
-            "footnotes": {"BACKLINK_TITLE": "返回正文第 %d 处"},
-        },
+        extensions=[AbbrExtension(), AttrListExtension(), DefListExtension(), FencedCodeExtension(),
+                    FootnoteExtension(BACKLINK_TITLE="返回正文第 %d 处"), TableExtension(), SaneListExtension(),
+                    TocExtension(slugify=slugify(case="lower"), permalink=False), DeleteSubExtension()],
         output_format="html",
     )
     converter.inlinePatterns.register(HtmlInlineProcessor(LOOSE_HTML_RE, converter), "html", 90)
