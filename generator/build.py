@@ -34,7 +34,7 @@ from .manifest import MANIFEST, manifest
 from .markdown import MarkdownRenderer
 from .model import Content
 from .opendata import data_sets
-from .output import Staging, check_target, survey
+from .output import Staging, check_target, folder_times, known_files, survey
 from .pagemeta import with_meta
 from .plan import Output, plan
 from .progress import Progress
@@ -213,9 +213,12 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
         stamps = input_files(root, theme_dirs(root))
         extra = Fingerprints().of((code, history, accept_removals, default_as_of(None)))
         inputs = inputs_digest(stamps, extra)
-        existing = survey(out)
-        done = cache.memo(f"inputs:{out}")
         previous = cache.outputs(out)
+        folders = cache.memo(f"folders:{out}")
+        existing = known_files(out, previous, folders) if folders else None
+        if existing is None:
+            existing, folders = survey(out), None
+        done = cache.memo(f"inputs:{out}")
         intact = existing == {n: (w.size, w.mtime_ns) for n, w in previous.items()}
         if done and done[0] == inputs and intact:
             # nothing changed: nothing to do (the warnings of that build still stand)
@@ -225,13 +228,13 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
             made = quick.make(root, out, cache, last, stamps, previous, progress) \
                 if isinstance(last, quick.Memo) and last.extra == extra else None
             if made is not None:
-                report, memo = _write_quick(out, Staging(out, previous, existing), cache, made, last, history,
+                report, memo = _write_quick(out, Staging(out, previous, existing, folders), cache, made, last, history,
                                             problems, progress), dataclasses.replace(last, files=stamps)
             else:
                 known: Known = {}
                 site = prepare(root, problems, accept_removals, cache, known, progress, history)
                 cache.save()
-                report, memo = _write(root, out, site, Staging(out, previous, existing), cache, known, code,
+                report, memo = _write(root, out, site, Staging(out, previous, existing, folders), cache, known, code,
                                       problems, progress, (extra, stamps))
             cache.remember(f"quick:{out}", memo)
             cache.remember(f"inputs:{out}", (inputs, report.pages, report.warnings))
@@ -343,10 +346,12 @@ def _publish(staging: Staging, files: dict[str, Written], staged: set[str], shar
     _put(staging, files, staged, MANIFEST, index, b"")
     progress.stage("发布")
     placed = staging.publish(files, staged)
-    previous = staging.previous
+    previous, removed = staging.previous, set(staging.existing) - set(files)
     cache.remember_outputs(staging.out, {n: w for n, w in placed.items() if previous.get(n) != w},
                            set(previous) - set(placed))
-    return len(staged), len(set(staging.existing) - set(files))
+    before = staging.folders
+    cache.remember(f"folders:{staging.out}", folder_times(staging.out, staged | removed if before else placed, before))
+    return len(staged), len(removed)
 
 
 SEARCH_SIGNATURE = b"search"

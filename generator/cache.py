@@ -29,7 +29,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import __version__
 from .history import CACHE_DIR
@@ -80,9 +80,9 @@ def fingerprint(digest: bytes, name: str, place: str) -> bytes:
     return hashlib.blake2b(digest + f"{name}:{place}".encode(), digest_size=16).digest()
 
 
-@dataclass(frozen=True)
-class Written:
-    """One output file as the last build left it."""
+class Written(NamedTuple):
+    """One output file as the last build left it (a tuple: a large site reads tens of
+    thousands of them at every build)."""
 
     signature: bytes  # what it was made from (see incremental.py)
     size: int
@@ -176,8 +176,11 @@ class BuildCache:
 
     # ---- parsed source files ----------------------------------------------------------
 
-    def unchanged(self, path: str, size: int, mtime_ns: int) -> bool:
-        """Whether the file is as when its records were remembered."""
+    def unchanged(self, path: str, size: int, mtime_ns: int, alone: bool = False) -> bool:
+        """Whether the file is as when its records were remembered (`alone`: one of a few
+        files asked about, not worth reading the list of every file)."""
+        if alone and self._sources is None:
+            return self._read("SELECT size, mtime FROM sources WHERE path = ?", (path,)) == [(size, mtime_ns)]
         if self._sources is None:
             self._sources = {p: (s, m) for p, s, m in self._read("SELECT path, size, mtime FROM sources")}
         return self._sources.get(path) == (size, mtime_ns)
@@ -244,7 +247,7 @@ class BuildCache:
     def outputs(self, folder: Path) -> dict[str, Written]:
         rows = self._read("SELECT file, signature, size, mtime, sha256 FROM outputs WHERE folder = ?",
                           (str(folder),))
-        return {file: Written(signature, size, mtime, sha) for file, signature, size, mtime, sha in rows}
+        return {row[0]: Written._make(row[1:]) for row in rows}
 
     def remember_outputs(self, folder: Path, changed: dict[str, Written], removed: Iterable[str]) -> None:
         key = str(folder)

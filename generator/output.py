@@ -16,6 +16,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from .cache import Written
@@ -33,6 +34,21 @@ def check_target(out: Path, site_dir: Path, problems: Problems) -> None:
         return
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
         problems.add("E060", Source(str(out)), path=out)
+
+
+def known_files(folder: Path, known: Iterable[str], folders: dict[str, int]) -> dict[str, tuple[int, int]] | None:
+    """What `survey` would find, when the last build left the files `known` in `folder` and
+    every folder holding them still has the mtime it had then (`folders`, see
+    `folder_times`): a file added or removed anywhere changes the mtime of the folder
+    holding it, so a stat of each known file is enough. None when a folder changed."""
+    top = str(folder) + os.sep
+    try:
+        if any(os.stat(top + d).st_mtime_ns != t for d, t in folders.items()):
+            return None
+        stats = {name: os.stat(top + name) for name in known}
+    except OSError:
+        return None
+    return {name: (stat.st_size, stat.st_mtime_ns) for name, stat in stats.items()}
 
 
 def survey(folder: Path) -> dict[str, tuple[int, int]]:
@@ -54,6 +70,22 @@ def survey(folder: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
+def folder_times(folder: Path, names: Iterable[str], before: dict[str, int] | None = None) -> dict[str, int]:
+    """The mtime of `folder` and of every folder under it holding one of `names`; with
+    `before` (the times before `names` were written or removed), only theirs are read again."""
+    wanted = {""}
+    for name in names:
+        parts = name.split("/")[:-1]
+        wanted.update("/".join(parts[:n]) for n in range(1, len(parts) + 1))
+    times = dict(before or {})
+    for d in wanted:
+        try:
+            times[d] = os.stat(os.path.join(folder, d)).st_mtime_ns
+        except OSError:
+            times.pop(d, None)
+    return times
+
+
 class Staging:
     """New and changed files are written here; `publish` puts them into the output folder.
 
@@ -63,10 +95,11 @@ class Staging:
     """
 
     def __init__(self, out: Path, previous: dict[str, Written] | None = None,
-                 existing: dict[str, tuple[int, int]] | None = None):
+                 existing: dict[str, tuple[int, int]] | None = None, folders: dict[str, int] | None = None):
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self.previous = previous or {}
+        self.folders = folders  # the folder times `existing` was found with (`known_files`), if it was
         self.existing = survey(self.out) if existing is None else existing  # what the folder holds now
         self.root = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-", dir=self.out.parent))
 
