@@ -229,6 +229,7 @@ class Signatures:
             self.shared.setdefault(id(getattr(site, f.name)), f.name)
         self.base = _digest(code.encode() + self.fp.remember(site.config) + site.as_of.isoformat().encode())
         self._site_parts: dict[tuple[str, ...] | None, Digest] = {}
+        self._last: tuple[Any, bytes] = (None, b"")  # (output, its snapshot)
 
     def value(self, value: Any) -> Any:
         """`value` for a signature: a part of the site many outputs share is fingerprinted
@@ -255,10 +256,14 @@ class Signatures:
 
     def snapshot(self, output: Any) -> bytes:
         """The pickle a page's signature is made from: its fields and its context, with
-        records and bodies as their fingerprints. quick.py makes the page again from it."""
-        fields = (output.path, output.template, output.title, output.section, output.crumbs,
-                  output.date, output.feeds, output.meta)
-        return self.fp.pickle((fields, [(key, self.value(value)) for key, value in output.context.items()]))
+        records and bodies as their fingerprints. quick.py makes the page again from it.
+        The last one is kept: a page made just after its signature needs it again."""
+        if self._last[0] is not output:
+            fields = (output.path, output.template, output.title, output.section, output.crumbs,
+                      output.date, output.feeds, output.meta)
+            context = [(key, self.value(value)) for key, value in output.context.items()]
+            self._last = (output, self.fp.pickle((fields, context)))
+        return self._last[1]
 
     def of(self, *values: Any) -> Digest:
         """The signature of another output (a feed, a data file) made from `values`."""
