@@ -354,9 +354,10 @@ def targets(result: SizeResult) -> list[str]:
     floor, cold = result.median("floor", "seconds"), result.median("cold", "seconds")
     search = result.median("cold", "search")
     noop = result.median("noop", "seconds")
-    edits = max(result.median(m, "seconds") for m in ("edit-news", "edit-ledger"))
-    # "under 1 second plus the search-index update": the rebuild without its search stage
-    without = max(result.median(m, "seconds") - result.median(m, "search") for m in ("edit-news", "edit-ledger"))
+    # "under 1 second plus the search-index update": each rebuild without its search stage
+    edits = {m: (result.median(m, "seconds") - result.median(m, "search"), result.median(m, "seconds"))
+             for m in ("edit-news", "edit-ledger")}
+    without = max(w for w, _ in edits.values())
     builds = [m for m in MEASURES if m != "floor"]
     peak = max(result.median(m, "pss_mb") for m in builds)
     rss = max(result.median(m, "tree_mb") for m in builds)
@@ -371,8 +372,9 @@ def targets(result: SizeResult) -> list[str]:
         + (f" (without its search stage, which the floor does not do: {(cold - search) / floor:.2f} ×)"
            if search else ""),
         f"no-change rebuild < 5 % of cold: {100 * noop / cold:.1f} % — {verdict(noop < 0.05 * cold)}",
-        f"one-edit rebuild < 1 s + the search-index update: {without:.2f} s without the search stage "
-        f"({edits:.2f} s with it; slower of the two edits) — {verdict(without < 1)}",
+        "one-edit rebuild < 1 s + the search-index update: "
+        + "; ".join(f"{m} {w:.2f} s without the search stage ({t:.2f} s with it)" for m, (w, t) in edits.items())
+        + f" — {verdict(without < 1)}",
         f"peak memory < 600 MB: {peak:.0f} MB (tree PSS, worst build; its largest process {single:.0f} MB RSS, "
         f"the tree {rss:.0f} MB RSS counting pages shared by workers in each) — {verdict(peak < 600)}",
         f"page count within ±10 % of {result.size:,}: {pages:,.0f} — {verdict(abs(pages - result.size) <= 0.1 * result.size)}",

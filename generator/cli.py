@@ -158,8 +158,9 @@ def _build_or_check(args: argparse.Namespace) -> int:
 def summary(report: BuildReport) -> str:
     """One line: pages, files written and left as they were, time."""
     removed = f"，删除 {report.removed} 个" if report.removed else ""
+    quick = "（只改了正文：只重新生成显示它的页面和订阅源）" if report.quick else ""
     return (f"已生成 {report.pages} 个页面，共 {report.files} 个文件（写入 {report.written} 个，"
-            f"未变 {report.unchanged} 个{removed}），用时 {report.seconds:.1f} 秒。")
+            f"未变 {report.unchanged} 个{removed}），用时 {report.seconds:.1f} 秒。{quick}")
 
 
 def _scaffold(args: argparse.Namespace) -> int:

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from PIL import Image
 from conftest import write
+from PIL import Image
 from test_incremental import replace, stamps, tree
 
 from generator.build import build
+from generator.cli import main
 from generator.errors import BuildFailed
 from generator.history import CACHE_DIR
 
@@ -150,3 +151,14 @@ def test_an_output_folder_changed_by_hand_takes_the_full_build(small_site: Path,
     replace(small_site, NEWS, *EDITS[NEWS])
     assert not build(small_site, out).quick
     assert tree(out) == clean_build(small_site, tmp_path)
+
+
+def test_the_summary_line_says_the_build_was_quick(small_site: Path, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main(["build", str(small_site), "-o", str(out)]) == 0
+    assert "只改了正文" not in capsys.readouterr().out
+    replace(small_site, NEWS, *EDITS[NEWS])
+    assert main(["build", str(small_site), "-o", str(out)]) == 0
+    line = capsys.readouterr().out.splitlines()[0]
+    assert line.startswith("已生成 ") and line.endswith("（只改了正文：只重新生成显示它的页面和订阅源）")
