@@ -39,11 +39,10 @@ from .cache import BuildCache, Parsed, Written, fingerprint, records_and_places
 from .errors import SourceError
 from .feeds import Deferred, Feed, render_feed, render_json_feed
 from .incremental import Stamps, cached_template_inputs
-from .load.site import read_markdown
 from .links import body_links_exist
+from .load.site import read_markdown
 from .markdown import MarkdownRenderer
 from .model import Meeting, Page
-from .output import Staging
 from .pagemeta import body_meta
 from .plan import Output
 from .progress import Progress
@@ -209,7 +208,7 @@ def make(root: Path, out: Path, cache: BuildCache, found: Memo, files: Stamps, p
     config = pickle.loads(found.site)["config"]
     for path, name in zip(changed, names, strict=True):
         stamp, now = found.files.get(path), files.get(path)
-        if stamp is None or now is None or not cache.unchanged(name, *stamp):  # the cache's copy is not the one built
+        if stamp is None or now is None or not cache.unchanged(name, *stamp, alone=True):  # the cache's copy is not the one built
             return None
         old, read = cache.records_of(name), read_markdown(root, name)
         if old is None or read is None or not _same_but_bodies(old.records, read[0].records):
