@@ -168,6 +168,20 @@ def test_a_file_changed_in_the_output_by_hand_is_made_again(small_site: Path, tm
     assert tree(out) == files
 
 
+@pytest.mark.parametrize("added", ["extra.html", "documents/city-notice/extra.txt", "new/deep/x.html"])
+def test_a_file_added_to_the_output_by_hand_is_removed(added: str, small_site: Path, tmp_path: Path) -> None:
+    """Anywhere: the build finds it although it no longer lists every folder (a folder's
+    mtime changes when a file is added to it)."""
+    out = tmp_path / "out"
+    build(small_site, out)
+    build(small_site, out)  # now with the folder times of a build that changed nothing
+    files = tree(out)
+    write(out, added, "added by hand")
+    report = build(small_site, out)
+    assert tree(out) == files
+    assert report.removed == 1
+
+
 def test_the_cache_is_in_the_site_folder_and_not_in_content(small_site: Path, tmp_path: Path) -> None:
     content = {p: p.stat().st_mtime_ns for p in (small_site / "content").rglob("*")}
     build(small_site, tmp_path / "out")
