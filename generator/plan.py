@@ -6,7 +6,6 @@ plan is a plain list, so rendering, the sitemap and the search index can all wal
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import heapq
 import itertools
@@ -358,7 +357,7 @@ def subscribe_output(feeds: list[Feed]) -> Output:
                   {"groups": groups, "opml": urls.OPML})
 
 
-def _feed_links(site: Site, output: Output) -> tuple[Crumb, ...]:
+def feed_links(site: Site, output: Output) -> tuple[Crumb, ...]:
     """The feeds a page offers for discovery: the whole site, then what the page is about."""
     links = [("全站更新", urls.feed("all"))]
     column = site.config.column(output.section)
@@ -398,4 +397,4 @@ def plan(site: Site, feeds: list[Feed], sets: list[DataSet]) -> list[Output]:
     outputs += [subscribe_output(feeds), data_output(sets)]
     if site.config.search:
         outputs.append(search_output())
-    return [dataclasses.replace(o, feeds=_feed_links(site, o)) for o in outputs]
+    return outputs  # their `feeds` and `meta` come from pagemeta.with_meta
