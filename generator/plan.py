@@ -97,6 +97,7 @@ def column_outputs(site: Site) -> Iterator[Output]:
             months.setdefault(_month(record), []).append(record)
         archive = [(m, len(items)) for m, items in months.items()]
         chunks = _pages(records)
+        pages = [(n, urls.column(column.id, n)) for n in range(1, len(chunks) + 1)]  # every page lists them all
         crumb = ((column.name, urls.column(column.id)),)
         for number, chunk in enumerate(chunks, start=1):
             yield Output(
@@ -107,7 +108,7 @@ def column_outputs(site: Site) -> Iterator[Output]:
                          "pager": {"number": number, "count": len(chunks),
                                    "prev": urls.column(column.id, number - 1) if number > 1 else None,
                                    "next": urls.column(column.id, number + 1) if number < len(chunks) else None,
-                                   "pages": [(n, urls.column(column.id, n)) for n in range(1, len(chunks) + 1)]}},
+                                   "pages": pages}},
                 date=chunk[0].date if chunk else None,
             )
         for month, items in months.items():
