@@ -15,6 +15,7 @@ were done by the period's end. Plus a plain-text version short enough for an SMS
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -138,29 +139,55 @@ def _due(state: ItemState, end: dt.date) -> DueItem:
     return DueItem(state, "missed")
 
 
-def bulletin(site: Site, period: Period, listed_on: dict[tuple[str, str], dt.date]) -> Bulletin:
-    """What one period brought: the records dated within it, and the ledger's movements."""
+def gather(site: Site, found: list[Period], listed_on: dict[tuple[str, str], dt.date]) -> list[Bulletin]:
+    """What each period brought: the records dated within it, and the ledger's movements.
 
-    def within(day: dt.date | None) -> bool:
-        return day is not None and period.start <= day <= period.end
+    One pass over the records puts each in the bulletin of its period (in the order the
+    records come, so the sorts below break ties as a pass per bulletin would)."""
+    books = [Bulletin(period) for period in found]
+    starts = [period.start for period in found]
 
-    b = Bulletin(period)
-    b.articles = sorted((a for rs in site.columns.values() for a in rs if within(a.date)),
-                        key=lambda a: (a.date, a.id))
-    b.meetings = [(m, site.satisfaction.get(m.id))
-                  for m in sorted((m for m in site.meetings if within(m.date)), key=lambda m: (m.date, m.id))]
-    b.commitments = sorted((c for c in site.content.commitments if not c.withdrawn and within(c.published)),
-                           key=lambda c: (c.published, c.id))
-    b.rules = sorted((r for r in site.rules if within(r.adopted)), key=lambda r: (r.adopted, r.id))
+    def put(day: dt.date | None) -> Bulletin | None:
+        """The bulletin of the period `day` falls in: periods follow one another without gaps."""
+        if day is None:
+            return None
+        n = bisect.bisect_right(starts, day) - 1
+        return books[n] if n >= 0 and day <= found[n].end else None
+
+    for a in (a for rs in site.columns.values() for a in rs):
+        if (b := put(a.date)) is not None:
+            b.articles.append(a)
+    for m in site.meetings:
+        if (b := put(m.date)) is not None:
+            b.meetings.append((m, site.satisfaction.get(m.id)))
+    for c in site.content.commitments:
+        if not c.withdrawn and (b := put(c.published)) is not None:
+            b.commitments.append(c)
+    for r in site.rules:
+        if (b := put(r.adopted)) is not None:
+            b.rules.append(r)
     live = [s for s in site.rect.states if not s.withdrawn]
-    b.listed = [s for s in live if within(listed_on.get((s.item.unit, s.item.id)))]
-    b.done = sorted((s for s in live if within(s.item.completed)), key=lambda s: (s.item.completed, s.item.unit))
-    b.due = [_due(s, period.end) for s in live
-             if isinstance(s.item.deadline, dt.date) and within(s.item.deadline)]
-    b.progress = sorted(((s, p) for s in live for p in s.item.progress if within(p.date)),
-                        key=lambda sp: (sp[1].date, sp[0].item.unit, sp[0].item.id))
-    b.done_by_end = sum(1 for s in live if s.item.completed is not None and s.item.completed <= period.end)
-    return b
+    for s in live:
+        item = s.item
+        if (b := put(listed_on.get((item.unit, item.id)))) is not None:
+            b.listed.append(s)
+        if (b := put(item.completed)) is not None:
+            b.done.append(s)
+        if isinstance(item.deadline, dt.date) and (b := put(item.deadline)) is not None:
+            b.due.append(_due(s, b.period.end))
+        for p in item.progress:
+            if (b := put(p.date)) is not None:
+                b.progress.append((s, p))
+    completed = sorted(s.item.completed for s in live if s.item.completed is not None)
+    for b in books:
+        b.articles.sort(key=lambda a: (a.date, a.id))
+        b.meetings.sort(key=lambda mr: (mr[0].date, mr[0].id))
+        b.commitments.sort(key=lambda c: (c.published, c.id))
+        b.rules.sort(key=lambda r: (r.adopted, r.id))
+        b.done.sort(key=lambda s: (s.item.completed, s.item.unit))
+        b.progress.sort(key=lambda sp: (sp[1].date, sp[0].item.unit, sp[0].item.id))
+        b.done_by_end = bisect.bisect_right(completed, b.period.end)
+    return books
 
 
 def _facts(b: Bulletin) -> list[str]:
@@ -205,12 +232,11 @@ def bulletins(site: Site) -> list[Bulletin]:
     listed_on = listing_dates(site)
     name = bulletin_name(site)
     units = {u.id: u.name for u in site.units.values()}
-    found = []
-    for period in periods(config.campaign.start, config.campaign.end, site.as_of, config.bulletin.period):
-        b = bulletin(site, period, listed_on)
+    found = gather(site, periods(config.campaign.start, config.campaign.end, site.as_of, config.bulletin.period),
+                   listed_on)
+    for b in found:
         url = config.base_url.rstrip("/") + "/" + urls.bulletin(b.number)
         b.sms = sms_text(b, name, url, config.bulletin.sms_length, units)
-        found.append(b)
     return found[::-1]
 
 

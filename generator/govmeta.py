@@ -96,22 +96,54 @@ def article_facts(site: Site, output: Output) -> ArticleFacts | None:
     return None
 
 
-def gov_meta(site: Site, output: Output) -> tuple[tuple[str, str], ...]:
-    """The guideline's meta tags of one page, as (name, content), empty values left out."""
-    config = site.config
-    tags = [("SiteName", config.title), ("SiteDomain", site_domain(config.base_url)),
-            ("SiteIDCode", config.footer.site_id_code)]
-    column = _column(site, output)
-    if column is not None:
-        name, description, keywords, kind = column
-        tags += [("ColumnName", name), ("ColumnDescription", description),
-                 ("ColumnKeywords", ",".join(keywords)), ("ColumnType", kind)]
-    article = article_facts(site, output)
-    if article is not None:
-        tags += [("ArticleTitle", article.title), ("PubDate", f"{article.date.isoformat()} 00:00"),
-                 ("ContentSource", article.source), ("Keywords", ",".join(article.keywords)),
-                 ("Author", article.author)]
+Tags = tuple[tuple[str, str], ...]
+
+
+def _present(tags: list[tuple[str, str]]) -> Tags:
     return tuple((name, value) for name, value in tags if value)
+
+
+def _column_tags(site: Site, output: Output) -> Tags:
+    column = _column(site, output)
+    if column is None:
+        return ()
+    name, description, keywords, kind = column
+    return _present([("ColumnName", name), ("ColumnDescription", description),
+                     ("ColumnKeywords", ",".join(keywords)), ("ColumnType", kind)])
+
+
+class GovMeta:
+    """The guideline's meta tags of the pages of one site, as (name, content), empty values
+    left out: `GovMeta(site)(output)`. The site's tags, and a column's or section's, are the
+    same on every page of it, so they are worked out once, not once a page."""
+
+    def __init__(self, site: Site):
+        config = site.config
+        self.site = site
+        self.site_tags = _present([("SiteName", config.title), ("SiteDomain", site_domain(config.base_url)),
+                                   ("SiteIDCode", config.footer.site_id_code)])
+        self.sections: dict[str, Tags] = {}  # section → its column tags (plain pages have their own)
+
+    def __call__(self, output: Output) -> Tags:
+        section = output.section
+        if section.startswith("page:"):
+            column = _column_tags(self.site, output)
+        elif section in self.sections:
+            column = self.sections[section]
+        else:
+            column = self.sections[section] = _column_tags(self.site, output)
+        article = article_facts(self.site, output)
+        if article is None:
+            return self.site_tags + column
+        return self.site_tags + column + _present([
+            ("ArticleTitle", article.title), ("PubDate", f"{article.date.isoformat()} 00:00"),
+            ("ContentSource", article.source), ("Keywords", ",".join(article.keywords)),
+            ("Author", article.author)])
+
+
+def gov_meta(site: Site, output: Output) -> Tags:
+    """The guideline's meta tags of one page (for many pages of a site, use one GovMeta)."""
+    return GovMeta(site)(output)
 
 
 @dataclass(frozen=True)

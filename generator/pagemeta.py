@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import urls
-from .govmeta import gov_meta
+from .govmeta import GovMeta
 from .markdown import plain_text
-from .plan import Output
+from .plan import Output, feed_links
 from .render import cn_date
 from .sharing import CARD_SIZE, RASTER, Card, ShareImages
 from .site import Site
@@ -77,7 +77,7 @@ def _record(output: Output) -> Any:
     return c.get("record") or c.get("meeting") or c.get("commitment") or c.get("state")
 
 
-def _description(site: Site, output: Output) -> str:
+def _description(site: Site, output: Output, record: Any, body: str) -> str:
     c, config = output.context, site.config
     template = output.template
     if template == "item.html":
@@ -85,7 +85,7 @@ def _description(site: Site, output: Output) -> str:
         return DESCRIPTIONS[template].format(unit=c["unit"].name, problem=state.item.problem,
                                              state=state.label, deadline=cn_date(state.item.deadline))
     if template == "ledger.html":
-        return DESCRIPTIONS[template].format(unit=c["unit"].name, **dataclasses.asdict(c["tally"]))
+        return DESCRIPTIONS[template].format(unit=c["unit"].name, **vars(c["tally"]))  # its counts
     if template == "unit.html":
         return DESCRIPTIONS[template].format(unit=c["unit"].name, kind=c["unit"].kind, site=config.title)
     if template == "commitment.html":
@@ -97,9 +97,8 @@ def _description(site: Site, output: Output) -> str:
         column = c["column"]
         return DESCRIPTIONS[template].format(site=config.title, column=column.name,
                                              about=column.description or config.description)
-    record = _record(output)
     if record is not None and "body" in c:
-        return getattr(record, "summary", "") or plain_text(str(c["body"]), DESCRIPTION_CHARS) or output.title
+        return getattr(record, "summary", "") or plain_text(body, DESCRIPTION_CHARS) or output.title
     return config.description or config.title
 
 
@@ -109,9 +108,8 @@ def _names(output: Output) -> tuple[str, str]:
     return unit.name if unit else "", column.name if column else ""
 
 
-def _search(site: Site, output: Output) -> SearchRecord | None:
+def _search(site: Site, output: Output, record: Any) -> SearchRecord | None:
     kind = SEARCH_TYPES.get(output.template)
-    record = _record(output)
     if not site.config.search or kind is None \
             or getattr(getattr(record, "item", record), "withdrawn", None):
         return None
@@ -125,23 +123,25 @@ def _search(site: Site, output: Output) -> SearchRecord | None:
 IMG_SRC = re.compile(r'<img\b[^>]*?\ssrc="([^"]+)"')
 
 
-def _own_image(output: Output) -> tuple[str, str] | None:
+def _own_image(output: Output, record: Any, body: str) -> tuple[str, str] | None:
     """The first raster image of an article, document or meeting: (public path, caption)."""
-    record = _record(output)
     if output.template not in ("article.html", "document.html", "meeting.html") or record is None:
         return None
     found = [(urls.media(urls.content_file(record.origin.file, i.src)), i.caption)
              for i in getattr(record, "images", ())]
     # body images are linked relative to the page; the sanitiser always quotes attributes
     found += [(posixpath.normpath(posixpath.join(output.path, html.unescape(src))), "")
-              for src in IMG_SRC.findall(str(output.context.get("body", ""))) if "://" not in src]
+              for src in IMG_SRC.findall(body) if "://" not in src]
     return next(((path, caption) for path, caption in found if path.lower().endswith(RASTER)), None)
 
 
-def page_meta(site: Site, output: Output, images: ShareImages) -> PageMeta:
+def page_meta(site: Site, output: Output, images: ShareImages, gov: GovMeta | None = None) -> PageMeta:
+    """`gov`: the site's GovMeta, when there are many pages to do."""
     config = site.config
-    search = _search(site, output)
-    own = _own_image(output)
+    record = _record(output)
+    body = str(output.context.get("body", ""))  # read from the body store once, for both uses
+    search = _search(site, output, record)
+    own = _own_image(output, record, body)
     card, size = images.site_card, images.default_size
     if own is not None:
         image, alt, card, size = own[0], own[1] or output.title, None, None
@@ -153,11 +153,11 @@ def page_meta(site: Site, output: Output, images: ShareImages) -> PageMeta:
     else:
         image, alt = images.default, config.title
     return PageMeta(
-        description=shorten(_description(site, output)),
+        description=shorten(_description(site, output, record, body)),
         canonical="" if output.path == urls.NOT_FOUND else urls.absolute(config.base_url, output.path),
         og_type="article" if output.template in ARTICLE_TEMPLATES else "website",
         image=image, image_url=urls.absolute(config.base_url, image), image_alt=alt,
-        image_size=size, card=card, search=search, gov=gov_meta(site, output),
+        image_size=size, card=card, search=search, gov=(gov or GovMeta(site))(output),
     )
 
 
@@ -171,4 +171,6 @@ def body_meta(site: Site, before: Output, after: Output) -> PageMeta | None:
 
 
 def with_meta(outputs: list[Output], site: Site, images: ShareImages) -> list[Output]:
-    return [dataclasses.replace(o, meta=page_meta(site, o, images)) for o in outputs]
+    """The planned pages with what they say about themselves: the feeds they offer and their PageMeta."""
+    gov = GovMeta(site)
+    return [dataclasses.replace(o, feeds=feed_links(site, o), meta=page_meta(site, o, images, gov)) for o in outputs]

@@ -6,7 +6,6 @@ plan is a plain list, so rendering, the sitemap and the search index can all wal
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import heapq
 import itertools
@@ -98,6 +97,7 @@ def column_outputs(site: Site) -> Iterator[Output]:
             months.setdefault(_month(record), []).append(record)
         archive = [(m, len(items)) for m, items in months.items()]
         chunks = _pages(records)
+        pages = [(n, urls.column(column.id, n)) for n in range(1, len(chunks) + 1)]  # every page lists them all
         crumb = ((column.name, urls.column(column.id)),)
         for number, chunk in enumerate(chunks, start=1):
             yield Output(
@@ -108,7 +108,7 @@ def column_outputs(site: Site) -> Iterator[Output]:
                          "pager": {"number": number, "count": len(chunks),
                                    "prev": urls.column(column.id, number - 1) if number > 1 else None,
                                    "next": urls.column(column.id, number + 1) if number < len(chunks) else None,
-                                   "pages": [(n, urls.column(column.id, n)) for n in range(1, len(chunks) + 1)]}},
+                                   "pages": pages}},
                 date=chunk[0].date if chunk else None,
             )
         for month, items in months.items():
@@ -358,7 +358,7 @@ def subscribe_output(feeds: list[Feed]) -> Output:
                   {"groups": groups, "opml": urls.OPML})
 
 
-def _feed_links(site: Site, output: Output) -> tuple[Crumb, ...]:
+def feed_links(site: Site, output: Output) -> tuple[Crumb, ...]:
     """The feeds a page offers for discovery: the whole site, then what the page is about."""
     links = [("全站更新", urls.feed("all"))]
     column = site.config.column(output.section)
@@ -398,4 +398,4 @@ def plan(site: Site, feeds: list[Feed], sets: list[DataSet]) -> list[Output]:
     outputs += [subscribe_output(feeds), data_output(sets)]
     if site.config.search:
         outputs.append(search_output())
-    return [dataclasses.replace(o, feeds=_feed_links(site, o)) for o in outputs]
+    return outputs  # their `feeds` and `meta` come from pagemeta.with_meta

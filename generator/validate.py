@@ -7,7 +7,9 @@ loading; here every record is already typed and carries its file and line.
 from __future__ import annotations
 
 import difflib
+import os
 import posixpath
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -43,7 +45,8 @@ class Validator:
     def __init__(self, content: Content, root: Path, problems: Problems):
         self.content = content
         self.root = root
-        self.content_dir = (root / CONTENT_DIR).resolve()
+        self.content_prefix = str((root / CONTENT_DIR).resolve()) + os.sep  # of any file inside content/
+        self.real_folders: dict[str, str] = {}  # site-relative folder → its real path (real_file)
         self.problems = problems
         self.units = {u.id: u for u in content.units}
         self.documents = {d.id for d in content.documents}
@@ -57,31 +60,38 @@ class Validator:
             posixpath.splitext(posixpath.basename(f))[0]
             for f in broken if f.startswith(f"{CONTENT_DIR}/documents/")}
 
-    def unit_ref(self, value: str | None, where: Source) -> None:
+    # The checks below take a record's origin and the name of the field they check, and
+    # work out the field's line (`Source.key`) only for a problem: most records have none.
+
+    def unit_ref(self, value: str | None, origin: Source, name: str) -> None:
         if value is None or value in self.units:
             return
         if self.declared_units is None or value in self.declared_units:
             return  # the problem is in units.yml, and reported there
-        self.problems.add("E040", where, value=value, suggestion=_suggest(value, self.units))
+        self.problems.add("E040", origin.key(name), value=value, suggestion=_suggest(value, self.units))
 
-    def document_ref(self, value: str | None, where: Source) -> None:
+    def document_ref(self, value: str | None, origin: Source, name: str) -> None:
         if value is not None and value not in self.declared_documents:
-            self.problems.add("E042", where, value=value, suggestion=self.doc_hint(value))
+            self.problems.add("E042", origin.key(name), value=value, suggestion=self.doc_hint(value))
 
-    def unique(self, records: Iterable[tuple[str, Source]]) -> None:
+    def unique(self, records: Iterable[tuple[str, Source]], name: str = "id") -> None:
+        """(value, origin) of records whose field `name` must differ (an origin without
+        field lines, like the `columns[i]` of the configuration, stands for the field)."""
         seen: dict[str, Source] = {}
-        for key, where in records:
+        for key, origin in records:
             if key in seen:
-                self.problems.add("E043", where, value=key, other=seen[key])
+                self.problems.add("E043", origin.key(name), value=key, other=seen[key].key(name))
             else:
-                seen[key] = where
+                seen[key] = origin
 
-    def evaluation(self, ev: Evaluation | None, where: Source) -> None:
+    def evaluation(self, ev: Evaluation | None, origin: Source) -> None:
+        """The `evaluation` field of the record at `origin`."""
         if ev is None:
             return
         total = ev.satisfied + ev.basically_satisfied + ev.dissatisfied
         if total != ev.participants:
-            self.problems.add("E047", ev.origin if ev.origin.file else where, satisfied=ev.satisfied,
+            where = ev.origin if ev.origin.file else origin.key("evaluation")
+            self.problems.add("E047", where, satisfied=ev.satisfied,
                               basic=ev.basically_satisfied, dis=ev.dissatisfied, total=total,
                               participants=ev.participants)
 
@@ -101,20 +111,20 @@ class Validator:
         self.ledgers()
         self.commitments()
         c = self.content
-        self.unique((m.id, m.origin.key("id")) for m in c.meetings)
+        self.unique((m.id, m.origin) for m in c.meetings)
         for m in c.meetings:
-            self.unit_ref(m.unit, m.origin.key("unit"))
-            self.evaluation(m.evaluation, m.origin.key("evaluation"))
+            self.unit_ref(m.unit, m.origin, "unit")
+            self.evaluation(m.evaluation, m.origin)
             self.corrected(m.date, m.updated, m.origin)
         for o in c.opinions:
             if o.unit != "all":
-                self.unit_ref(o.unit, o.origin.key("unit"))
-        self.unique((o.unit, o.origin.key("unit")) for o in c.opinions)
-        self.unique((r.id, r.origin.key("id")) for r in c.rules)
+                self.unit_ref(o.unit, o.origin, "unit")
+        self.unique(((o.unit, o.origin) for o in c.opinions), "unit")
+        self.unique((r.id, r.origin) for r in c.rules)
         for r in c.rules:
-            self.unit_ref(r.unit, r.origin.key("unit"))
-            self.document_ref(r.document, r.origin.key("document"))
-        self.unique((p.id, p.origin.key("id")) for p in c.pages)
+            self.unit_ref(r.unit, r.origin, "unit")
+            self.document_ref(r.document, r.origin, "document")
+        self.unique((p.id, p.origin) for p in c.pages)
 
     def config(self) -> None:
         cfg = self.content.config
@@ -139,9 +149,9 @@ class Validator:
     def unit_tree(self) -> None:
         units = self.content.units
         groups = {g.id for g in self.content.config.supervision_groups}
-        self.unique((u.id, u.origin.key("id")) for u in units)
+        self.unique((u.id, u.origin) for u in units)
         for unit in units:
-            self.unit_ref(unit.parent, unit.origin.key("parent"))
+            self.unit_ref(unit.parent, unit.origin, "parent")
             if unit.supervision_group and unit.supervision_group not in groups:
                 self.problems.add("E049", unit.origin.key("supervision_group"), value=unit.supervision_group,
                                   choices="、".join(sorted(groups)) or "（尚未定义）")
@@ -161,17 +171,17 @@ class Validator:
         c = self.content
         columns = {col.id for col in c.config.columns}
         for kind in (c.articles, c.documents):
-            self.unique((a.id, a.origin.key("id")) for a in kind)
+            self.unique((a.id, a.origin) for a in kind)
         for a in (*c.articles, *c.documents):
             if a.column not in columns:
                 self.problems.add("E041", a.origin.key("column"), value=a.column,
                                   choices="、".join(sorted(columns)))
-            self.unit_ref(a.unit, a.origin.key("unit"))
+            self.unit_ref(a.unit, a.origin, "unit")
             self.corrected(a.date, a.updated, a.origin)
             for i, image in enumerate(a.images):
                 self.image(image.src, a.origin.file, a.origin.key(f"images[{i}]"))
         for d in c.documents:
-            self.document_ref(d.forwards, d.origin.key("forwards"))
+            self.document_ref(d.forwards, d.origin, "forwards")
 
     def image(self, src: str, record_file: str, where: Source) -> None:
         """An image named in front matter: a file beside its Markdown file, inside content/.
@@ -180,18 +190,37 @@ class Validator:
         copy a file that is not content into the public output.
         """
         path = posixpath.normpath(posixpath.join(posixpath.dirname(record_file), src))
-        full = self.root / path
-        if "://" in src or src.startswith("/") or not path.startswith(f"{CONTENT_DIR}/") \
-                or self.content_dir not in full.resolve().parents:
+        if "://" in src or src.startswith("/") or not path.startswith(f"{CONTENT_DIR}/"):
             self.problems.add("E053", where, src=src)
-        elif not full.is_file():
+            return
+        real, is_file = self.real_file(path)
+        if not real.startswith(self.content_prefix):
+            self.problems.add("E053", where, src=src)
+        elif not is_file:
             self.problems.add("E051", where, src=src)
 
+    def real_file(self, path: str) -> tuple[str, bool]:
+        """The real path of a site-relative `path` (links followed, as `Path.resolve`) and
+        whether it is a file. Many images share a folder: a folder's real path is worked out
+        once, and the file itself takes one `lstat` unless it is a link."""
+        folder, name = posixpath.split(path)
+        if folder not in self.real_folders:
+            self.real_folders[folder] = os.path.realpath(self.root / folder)
+        real = os.path.join(self.real_folders[folder], name)
+        try:
+            mode = os.lstat(real).st_mode
+        except OSError:
+            return real, False
+        if stat.S_ISLNK(mode):
+            real = os.path.realpath(real)
+            return real, os.path.isfile(real)
+        return real, stat.S_ISREG(mode)
+
     def ledgers(self) -> None:
-        self.unique((ledger.unit, ledger.origin.key("unit")) for ledger in self.content.ledgers)
+        self.unique(((ledger.unit, ledger.origin) for ledger in self.content.ledgers), "unit")
         for ledger in self.content.ledgers:
-            self.unit_ref(ledger.unit, ledger.origin.key("unit"))
-            self.unique((item.id, item.origin.key("id")) for item in ledger.items)
+            self.unit_ref(ledger.unit, ledger.origin, "unit")
+            self.unique((item.id, item.origin) for item in ledger.items)
             for item in ledger.items:
                 if item.status == "已完成" and item.completed is None:
                     self.problems.add("E044", item.origin.key("status"))
@@ -200,12 +229,12 @@ class Validator:
                 dates = [p.date for p in item.progress]
                 if dates != sorted(dates):
                     self.problems.add("E052", item.origin.key("progress"))
-                self.evaluation(item.evaluation, item.origin.key("evaluation"))
+                self.evaluation(item.evaluation, item.origin)
 
     def commitments(self) -> None:
         for commitment in self.content.commitments:
-            self.unit_ref(commitment.unit, commitment.origin.key("by"))
-            self.unique((item.id, item.origin.key("id")) for item in commitment.items)
+            self.unit_ref(commitment.unit, commitment.origin, "by")
+            self.unique((item.id, item.origin) for item in commitment.items)
 
 
 def validate(content: Content, root: Path, problems: Problems) -> None:

@@ -120,3 +120,20 @@ def test_monthly_bulletins(small_site: Path) -> None:
     june = found[0]
     assert [a.id for a in june.articles] == ["2014-06-01-second", "2014-06-30-last"]
     assert june.sms.startswith("【测试简报第4期】") and len(june.sms) <= 100
+
+
+def test_each_record_is_in_the_bulletin_of_its_day(small_site: Path) -> None:
+    """Periods' first and last days, the days before the campaign and after the last
+    finished period (as_of 2014-07-15: 第18期 ends 7月12日): each news item is in exactly
+    the bulletin whose period holds its date, or in none."""
+    days = [D(2014, 3, 8), D(2014, 3, 9), D(2014, 3, 15), D(2014, 3, 16), D(2014, 6, 28), D(2014, 7, 12),
+            D(2014, 7, 13), D(2014, 7, 14)]
+    for day in days:
+        write(small_site, f"content/news/{day}-edge.md",
+              f"---\ntitle: 边界{day}\ndate: {day}\ncolumn: news\n---\n正文\n")
+    found = prepare(small_site, Problems()).bulletins
+    for day in days:
+        holding = [b.number for b in found if f"{day}-edge" in [a.id for a in b.articles]]
+        expected = [b.number for b in found if b.period.start <= day <= b.period.end]
+        assert holding == expected, day
+    assert [len([b for b in found if b.period.start <= day <= b.period.end]) for day in days] == [0, 1, 1, 1, 1, 1, 0, 0]
