@@ -165,9 +165,11 @@ def body_meta(site: Site, before: Output, after: Output) -> PageMeta | None:
     """The meta of a page whose body alone changed (`before` holds the old body and the
     old meta): a new description; None when the change reaches the share image, which the
     site's cards and the other image files depend on."""
-    if before.meta is None or _own_image(before) != _own_image(after):
+    record = _record(after)
+    old, new = str(before.context.get("body", "")), str(after.context.get("body", ""))
+    if before.meta is None or _own_image(before, record, old) != _own_image(after, record, new):
         return None
-    return dataclasses.replace(before.meta, description=shorten(_description(site, after)))
+    return dataclasses.replace(before.meta, description=shorten(_description(site, after, record, new)))
 
 
 def with_meta(outputs: list[Output], site: Site, images: ShareImages) -> list[Output]:
