@@ -228,13 +228,14 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
             made = quick.make(root, out, cache, last, stamps, previous, progress) \
                 if isinstance(last, quick.Memo) and last.extra == extra else None
             if made is not None:
-                report, memo = _write_quick(out, Staging(out, previous, existing, folders), cache, made, last, history,
-                                            problems, progress), dataclasses.replace(last, files=stamps)
+                report = _write_quick(Staging(out, previous, existing, folders), cache, made, last, history,
+                                      problems, progress)
+                memo = dataclasses.replace(last, files=stamps)
             else:
                 known: Known = {}
                 site = prepare(root, problems, accept_removals, cache, known, progress, history)
                 cache.save()
-                report, memo = _write(root, out, site, Staging(out, previous, existing, folders), cache, known, code,
+                report, memo = _write(root, site, Staging(out, previous, existing, folders), cache, known, code,
                                       problems, progress, (extra, stamps))
             cache.remember(f"quick:{out}", memo)
             cache.remember(f"inputs:{out}", (inputs, report.pages, report.warnings))
@@ -283,7 +284,7 @@ def _plan_files(root: Path, site: Site, cache: BuildCache, known: Known, code: s
     return Plan(outputs, work, feeds, env)
 
 
-def _write(root: Path, out: Path, site: Site, staging: Staging, cache: BuildCache, known: Known, code: str,
+def _write(root: Path, site: Site, staging: Staging, cache: BuildCache, known: Known, code: str,
            problems: Problems, progress: Progress, read: tuple[bytes, Stamps]) -> tuple[BuildReport, quick.Memo | None]:
     """Plan, render what changed, publish; remember what each output file was made from,
     and what a quick build after an edit of bodies needs (`read`: the digest of what the
@@ -311,8 +312,8 @@ def _write(root: Path, out: Path, site: Site, staging: Staging, cache: BuildCach
                        warnings=problems.warnings), memo
 
 
-def _write_quick(out: Path, staging: Staging, cache: BuildCache, made: quick.Made, memo: quick.Memo,
-                 history: History, problems: Problems, progress: Progress) -> BuildReport:
+def _write_quick(staging: Staging, cache: BuildCache, made: quick.Made, memo: quick.Memo, history: History,
+                 problems: Problems, progress: Progress) -> BuildReport:
     """Publish what a quick build made, and tell the cache about the edited files."""
     # the search index and the manifest are made again (the shards not touched are kept)
     files = {n: w for n, w in staging.previous.items() if n != MANIFEST and not n.startswith(urls.PAGEFIND)}
@@ -325,11 +326,11 @@ def _write_quick(out: Path, staging: Staging, cache: BuildCache, made: quick.Mad
     except BaseException:
         staging.discard()
         raise
-    cache.remember_snapshots(out, made.snapshots)
+    cache.remember_snapshots(staging.out, made.snapshots)
     for name, (stamp, parsed, blob) in made.parsed.items():
         cache.remember_parsed(name, *stamp, parsed, blob)
     cache.remember_html(made.html)
-    return BuildReport(memo.pages, len(files), 0.0, out, written=written, removed=removed,
+    return BuildReport(memo.pages, len(files), 0.0, staging.out, written=written, removed=removed,
                        warnings=list(memo.warnings), quick=True)
 
 
