@@ -24,14 +24,22 @@ from .feeds import Feed, plan_feeds
 from .freshness import warn_quiet_columns
 from .govfeeds import record_feeds
 from .history import History, check_removals, read_history
-from .incremental import Fingerprints, Known, Signatures, Stamps, cached_template_inputs, input_files, inputs_digest
+from .incremental import (
+    Fingerprints,
+    Known,
+    Signatures,
+    Stamps,
+    cached_template_inputs,
+    input_files,
+    inputs_digest,
+)
 from .indexno import check_index_numbers, warn_dated_numbers
 from .jobs import Job, copy_jobs, image_jobs, other_jobs, page_jobs
 from .jobs import run as run_jobs
 from .links import check_links
 from .load.site import load_site
 from .manifest import MANIFEST, manifest
-from .markdown import MarkdownRenderer
+from .markdown import MarkdownRenderer, site_files
 from .model import Content
 from .opendata import data_sets
 from .output import Staging, check_target, folder_times, known_files, survey
@@ -83,11 +91,7 @@ def render_bodies(content: Content, root: Path, problems: Problems, cache: Build
     images it uses are still there; the others are rendered in parallel.
     """
     cache, known, progress = cache or BuildCache.disabled(), known or {}, progress or Progress()
-
-    def exists(path: str) -> bool:
-        full = root / path
-        return full.is_file() and root.resolve() in full.resolve().parents
-
+    exists = site_files(root)
     records = [(a.kind, a, urls.article(a)) for a in (*content.articles, *content.documents)]
     records += [("meeting", m, urls.meeting(m)) for m in content.meetings]
     records += [("page", p, urls.page(p)) for p in content.pages]

@@ -13,6 +13,7 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import markdown as md
 import nh3
@@ -71,6 +72,17 @@ class Rendered:
     html: str
     assets: list[str] = field(default_factory=list)  # site-relative paths of images used
     missing: list[str] = field(default_factory=list)  # image paths that do not exist
+
+
+def site_files(root: Path) -> Callable[[str], bool]:
+    """`exists` for a MarkdownRenderer: whether a site-relative path is a file inside `root`."""
+    top = root.resolve()
+
+    def exists(path: str) -> bool:
+        full = root / path
+        return full.is_file() and top in full.resolve().parents
+
+    return exists
 
 
 class MarkdownRenderer:

@@ -41,7 +41,7 @@ from .feeds import Deferred, Feed, render_feed, render_json_feed
 from .incremental import Stamps, cached_template_inputs
 from .links import body_links_exist
 from .load.site import read_markdown
-from .markdown import MarkdownRenderer
+from .markdown import MarkdownRenderer, site_files
 from .model import Meeting, Page
 from .pagemeta import body_meta
 from .plan import Output
@@ -242,12 +242,7 @@ def _body(root: Path, cache: BuildCache, name: str, record: Any, place: str, old
         return False
     page = urls.meeting(record) if isinstance(record, Meeting) else urls.page(record) \
         if isinstance(record, Page) else urls.article(record)
-
-    def exists(path: str) -> bool:
-        full = root / path
-        return full.is_file() and root.resolve() in full.resolve().parents
-
-    result = MarkdownRenderer(exists).render(record.body, name.rsplit("/", 1)[0],
+    result = MarkdownRenderer(site_files(root)).render(record.body, name.rsplit("/", 1)[0],
                                              lambda path: urls.relative(urls.media(path), page))
     if result.missing or sorted(result.assets) != sorted(before[0][2]) \
             or not body_links_exist(config, result.html, page, previous):
