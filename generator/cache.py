@@ -250,8 +250,9 @@ class BuildCache:
         return {row[0]: Written._make(row[1:]) for row in rows}
 
     def remember_outputs(self, folder: Path, changed: dict[str, Written], removed: Iterable[str]) -> None:
-        key = str(folder)
+        key, removed = str(folder), list(removed)
         self._write("DELETE FROM outputs WHERE folder = ? AND file = ?", ((key, f) for f in removed))
+        self._write("DELETE FROM snapshots WHERE folder = ? AND file = ?", ((key, f) for f in removed))
         self._write("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?)",
                     ((key, f, w.signature, w.size, w.mtime_ns, w.sha256) for f, w in changed.items()))
 

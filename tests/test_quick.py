@@ -15,6 +15,7 @@ from PIL import Image
 from test_incremental import replace, stamps, tree
 
 from generator.build import build
+from generator.cache import BuildCache
 from generator.cli import main
 from generator.errors import BuildFailed
 from generator.history import CACHE_DIR
@@ -162,3 +163,16 @@ def test_the_summary_line_says_the_build_was_quick(small_site: Path, tmp_path: P
     assert main(["build", str(small_site), "-o", str(out)]) == 0
     line = capsys.readouterr().out.splitlines()[0]
     assert line.startswith("已生成 ") and line.endswith("（只改了正文：只重新生成显示它的页面和订阅源）")
+
+
+def test_the_snapshot_of_a_removed_page_goes_with_it(small_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(small_site, out)
+    cache = BuildCache(small_site)
+    assert PAGES[NEWS] in cache.snapshots(out.resolve(), [PAGES[NEWS]])
+    cache.close()
+    (small_site / NEWS).unlink()
+    assert not build(small_site, out).quick
+    cache = BuildCache(small_site)
+    assert cache.snapshots(out.resolve(), [PAGES[NEWS]]) == {}
+    cache.close()
