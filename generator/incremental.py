@@ -193,13 +193,14 @@ def input_files(root: Path, themes: list[Path]) -> Stamps:
     return found
 
 
-def inputs_digest(files: Stamps, extra: tuple[Any, ...]) -> Digest:
-    """A digest of everything a build reads: its files (`input_files`) and `extra` (the
-    code, the git history, the date…). Equal digests: nothing changed."""
+def inputs_digest(files: Stamps, extra: Digest) -> Digest:
+    """A digest of everything a build reads: its files (`input_files`) and `extra`, the
+    fingerprint of the rest (the code, the git history, the date…). Equal digests: nothing
+    changed."""
     digest = hashlib.blake2b(digest_size=16)
     for path, stamp in files.items():
         digest.update(f"{path}\0{stamp[0]}\0{stamp[1]}\n".encode() if stamp else f"{path}\0missing\n".encode())
-    digest.update(Fingerprints().of(extra))
+    digest.update(extra)
     return digest.digest()
 
 

@@ -133,7 +133,7 @@ class Bodies:
             parsed = self.edited[path].parsed if path in self.edited else self.cache.records_of(path)
             if parsed is None:
                 raise Unresolved(path)
-            self.files[path] = (parsed.digest, {place: dataclasses.replace(r, body="") if getattr(r, "body", "") else r
+            self.files[path] = (parsed.digest, {place: _without_text(r)
                                                 for r, place in records_and_places(parsed.records)})
         return self.files[path]
 
@@ -226,11 +226,13 @@ def make(root: Path, out: Path, cache: BuildCache, found: Memo, files: Stamps, p
     return made
 
 
-def _same_but_bodies(old: list[Any], new: list[Any]) -> bool:
-    def front(records: list[Any]) -> list[Any]:
-        return [dataclasses.replace(r, body="") if getattr(r, "body", "") else r for r in records]
+def _without_text(record: Any) -> Any:
+    """A record as the site holds it once its body is HTML: without its Markdown text."""
+    return dataclasses.replace(record, body="") if getattr(record, "body", "") else record
 
-    return front(old) == front(new)
+
+def _same_but_bodies(old: list[Any], new: list[Any]) -> bool:
+    return [_without_text(r) for r in old] == [_without_text(r) for r in new]
 
 
 def _body(root: Path, cache: BuildCache, name: str, record: Any, place: str, old: Parsed, edit: Edit,
