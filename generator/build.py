@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import itertools
 import json
 import tempfile
 import time
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import parallel, quick, search, urls
+from . import families, parallel, quick, search, urls
 from .bodies import Body, BodyStore
 from .cache import BuildCache, Written, code_fingerprint
 from .compute import default_as_of
@@ -43,8 +44,7 @@ from .markdown import MarkdownRenderer, site_files
 from .model import Content
 from .opendata import data_sets
 from .output import Staging, check_target, folder_times, known_files, survey
-from .pagemeta import with_meta
-from .plan import Output, plan
+from .plan import Planned
 from .progress import Progress
 from .render import make_environment, theme_dirs
 from .sharing import check_files, share_images
@@ -266,26 +266,33 @@ def check(root: Path, problems: Problems | None = None, accept_removals: bool = 
 
 @dataclass
 class Plan:
-    outputs: list[Output]  # the pages
-    work: list[Job]  # every output file as a job
+    pages: list[Planned]  # every page, planned or kept
+    work: list[Job]  # every output file to make or keep as a job
+    kept: dict[str, Written]  # the files of the families of pages kept as they are (families.py)
     feeds: list[Feed]
     env: Any  # the Jinja environment
+    families: list[families.Family]
 
 
-def _plan_files(root: Path, site: Site, cache: BuildCache, known: Known, code: str, problems: Problems) -> Plan:
+def _plan_files(root: Path, site: Site, cache: BuildCache, known: Known, code: str, problems: Problems,
+                staging: Staging | None = None, last: families.Remembered | None = None) -> Plan:
     """The pages and every output file as a job (nothing rendered yet), after checking the
-    links editors wrote to the site's own pages against the files (E056)."""
+    links editors wrote to the site's own pages against the files (E056). `last`: what the
+    last full build into `staging` recorded of each family of pages (None: no cache)."""
     env = make_environment(root, site.config.base_path, cache.jinja_folder)
     feeds = plan_feeds(site) + record_feeds(site)
     sets = data_sets(site)
     images = share_images(site.config, root)
-    outputs = with_meta(plan(site, feeds, sets), site, images)
-    templates = cached_template_inputs(env, {o.template for o in outputs}, cache)
-    signatures = Signatures(code, site, known, templates)
-    work = page_jobs(env, site, outputs, signatures) + other_jobs(env, site, outputs, feeds, sets, signatures)
-    work += image_jobs(images, outputs, root, signatures) + copy_jobs(root, site)
-    check_links(root, site, (name for job in work for name in job.files), problems)
-    return Plan(outputs, work, feeds, env)
+    signatures = Signatures(code, site, known, {})
+    planned = families.plan(site, feeds, sets, images, env, cache, signatures, last,
+                            lambda name, sig: staging is not None and staging.unchanged(name, sig) is not None)
+    pages = [p for f in planned for p in f.pages]
+    kept = {name: staging.previous[name] for f in planned for name in f.kept} if staging else {}
+    work = page_jobs(env, site, [o for f in planned for o in f.outputs], signatures)
+    work += other_jobs(env, site, pages, feeds, sets, signatures)
+    work += image_jobs(images, pages, root, signatures) + copy_jobs(root, site)
+    check_links(root, site, itertools.chain(kept, (name for job in work for name in job.files)), problems)
+    return Plan(pages, work, kept, feeds, env, planned)
 
 
 def _write(root: Path, site: Site, staging: Staging, cache: BuildCache, known: Known, code: str,
@@ -295,16 +302,19 @@ def _write(root: Path, site: Site, staging: Staging, cache: BuildCache, known: K
     build read besides files, and the files)."""
     progress.stage("计划")
     try:
-        planned = _plan_files(root, site, cache, known, code, problems)
+        last = cache.memo(f"families:{staging.out}") if staging.previous else None
+        planned = _plan_files(root, site, cache, known, code, problems, staging,
+                              None if cache.db is None else last if isinstance(last, dict) else {})
         _raise_if(problems)
-        files, staged, snapshots = run_jobs(planned.work, staging, problems, progress)
+        files, staged, snapshots = run_jobs(planned.work, staging, problems, progress, planned.kept)
         _raise_if(problems)
+        recorded = families.remember(planned.families, lambda name: files[name].signature if name in files else None)
         shards = 0
         if site.config.search:
-            indexed = sum(1 for o in planned.outputs if o.meta is not None and o.meta.search) or len(planned.outputs)
+            indexed = sum(1 for p in planned.pages if p.search) or len(planned.pages)
             shards = search.shard_count(indexed, site.config.search_shard_pages)
-        memo = quick.memo(site, planned.outputs, planned.feeds, planned.env, cache, *read, shards, problems.warnings)
-        page_count = len(planned.outputs)
+        memo = quick.memo(site, planned.pages, planned.feeds, planned.env, cache, *read, shards, problems.warnings)
+        page_count = len(planned.pages)
         del planned  # what Pagefind's processes need is memory
         written, removed = _publish(staging, files, staged, shards, site.history, site.as_of, cache, problems,
                                     progress)
@@ -312,6 +322,7 @@ def _write(root: Path, site: Site, staging: Staging, cache: BuildCache, known: K
         staging.discard()
         raise
     cache.remember_snapshots(staging.out, snapshots)
+    cache.remember(f"families:{staging.out}", recorded)
     return BuildReport(page_count, len(files), 0.0, staging.out, written=written, removed=removed,
                        warnings=problems.warnings), memo
 

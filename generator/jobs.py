@@ -24,7 +24,7 @@ from .feeds import Deferred, Feed, opml, render_feed, render_json_feed
 from .incremental import Signatures
 from .opendata import DataSet, render_data
 from .output import Staging
-from .plan import Output
+from .plan import Output, Planned
 from .progress import Progress
 from .render import render_output, theme_dirs
 from .site import Site
@@ -59,7 +59,7 @@ def page_jobs(env: jinja2.Environment, site: Site, outputs: list[Output], sig: S
     return [job(o) for o in outputs]
 
 
-def other_jobs(env: jinja2.Environment, site: Site, outputs: list[Output], feeds: list[Feed],
+def other_jobs(env: jinja2.Environment, site: Site, pages: list[Planned], feeds: list[Feed],
                sets: list[DataSet], sig: Signatures) -> list[Job]:
     jobs = [Job((f.rss_path, f.atom_path, f.json_path),
                 lambda f=f: sig.of(f, site.units, site.satisfaction, site.asset_sizes),
@@ -75,8 +75,8 @@ def other_jobs(env: jinja2.Environment, site: Site, outputs: list[Output], feeds
     jobs += [
         Job((urls.OPML,), lambda: sig.of([(f.slug, f.title, f.link, f.group) for f in feeds]),
             lambda: (opml(feeds, site),)),
-        Job(("sitemap.xml",), lambda: sig.of([(o.path, o.date) for o in outputs], site.newest),
-            lambda: (sitemap(outputs, config.base_url, site.newest),)),
+        Job(("sitemap.xml",), lambda: sig.of([(p.path, p.date) for p in pages], site.newest),
+            lambda: (sitemap(pages, config.base_url, site.newest),)),  # type: ignore[arg-type]
         Job(("robots.txt",), lambda: sig.of("robots"), lambda: (robots(config.base_url),)),
         Job((urls.WEB_MANIFEST,), lambda: sig.of("webmanifest", manifest_source),
             lambda: (web_manifest(env, config),)),
@@ -84,14 +84,14 @@ def other_jobs(env: jinja2.Environment, site: Site, outputs: list[Output], feeds
     return jobs
 
 
-def image_jobs(images: ShareImages, outputs: list[Output], root: Path, sig: Signatures) -> list[Job]:
+def image_jobs(images: ShareImages, pages: list[Planned], root: Path, sig: Signatures) -> list[Job]:
     """The site's default share image and every card the pages use (a card's name is the
     digest of what it shows, so the name is its signature)."""
     jobs = []
     default = images.default_file
     if default is not None:
         jobs.append(Job((images.default,), lambda: _stat_signature(default), lambda: (default.read_bytes(),)))
-    cards = {o.meta.image: o.meta.card for o in outputs if o.meta is not None and o.meta.card is not None}
+    cards = dict(p.card for p in pages if p.card is not None)
     if cards:
         painter = CardPainter(images, root)
         jobs += [Job((path,), lambda path=path: sig.of("card", path), lambda path=path: (painter.png(cards[path]),))
@@ -146,10 +146,11 @@ def _do(job: Job, staging: Staging) -> Done:
     return _kept(job, signature, staging) or _make(job, signature, staging)
 
 
-def run(jobs: list[Job], staging: Staging, problems: Problems,
-        progress: Progress) -> tuple[dict[str, Written], set[str], dict[str, tuple[bytes, bytes]]]:
-    """Do every job; returns every output file's record, the names of those staged, and
-    the snapshot of each job made that has one (first file → (signature, snapshot)).
+def run(jobs: list[Job], staging: Staging, problems: Problems, progress: Progress,
+        kept: dict[str, Written] | None = None) -> tuple[dict[str, Written], set[str], dict[str, tuple[bytes, bytes]]]:
+    """Do every job; returns every output file's record (with `kept`, the files known to
+    be as they are), the names of those staged, and the snapshot of each job made that
+    has one (first file → (signature, snapshot)).
 
     After an earlier build, the signatures are worked out here first and only the jobs
     whose inputs changed go to the worker processes (a worker touching the whole site
@@ -160,7 +161,7 @@ def run(jobs: list[Job], staging: Staging, problems: Problems,
     """
     latest = {name: n for n, job in enumerate(jobs) for name in job.files}  # a file made twice: the last wins
     jobs = [job for n, job in enumerate(jobs) if all(latest[name] == n for name in job.files)]
-    results: list[Done] = []
+    results = [Done(tuple((name, written, False) for name, written in (kept or {}).items()))]
     if staging.previous:
         progress.stage("比较输入", len(jobs))
         todo: list[tuple[Job, bytes]] = []

@@ -1,7 +1,8 @@
 """Plan stage: the list of every page the site has, with its template and its data.
 
 One record can appear in several outputs (its page, a column list, a unit page, …). The
-plan is a plain list, so rendering, the sitemap and the search index can all walk it.
+plan is plain lists (`FAMILIES`, then `extra_outputs`), so rendering, the sitemap and the
+search index can all walk it; families.py runs it and adds each page's meta.
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import urls
 from .bulletins import bulletin_name
@@ -51,6 +52,26 @@ class Output:
     @property
     def file(self) -> str:
         return urls.file_for(self.path)
+
+
+class Planned(NamedTuple):
+    """What the rest of a build needs of a planned page (the sitemap, the share cards, the
+    search index, quick builds), kept between builds for the families not planned again."""
+
+    file: str
+    path: str
+    date: dt.date | None
+    template: str
+    search: bool  # the search index takes it
+    card: tuple[str, Any] | None  # (image path, Card) of the share card drawn for it
+    shows: str  # the Markdown file whose body it shows; "" for none
+
+    @classmethod
+    def of(cls, o: Output) -> Planned:
+        meta, record = o.meta, o.context.get("record") or o.context.get("meeting")
+        return cls(o.file, o.path, o.date, o.template, meta is not None and bool(meta.search),
+                   (meta.image, meta.card) if meta is not None and meta.card is not None else None,
+                   record.origin.file if "body" in o.context and record is not None else "")
 
 
 @dataclass(frozen=True)
@@ -288,7 +309,8 @@ def _ledger_filters(unit_id: str, states: list[ItemState]) -> list[Filter]:
 def disclosure_outputs(site: Site) -> Iterator[Output]:
     yield Output(urls.COMMITMENTS, "commitments.html", "公开承诺", "commitments",
                  (("公开承诺", ""),),
-                 {"states": site.commitment_states, "tally": site.commitment_tally,
+                 {"commitments": site.content.commitments, "states": site.commitment_states,
+                  "tally": site.commitment_tally,
                   "by_unit": site.commitment_by_unit, "by_leader": site.commitment_by_leader})
     for c in site.content.commitments:
         yield Output(urls.commitment(c), "commitment.html", c.title or "公开承诺", "commitments",
@@ -389,13 +411,15 @@ def search_output() -> Output:
     return Output(urls.SEARCH, "search.html", "站内搜索", "search", (("站内搜索", ""),))
 
 
-def plan(site: Site, feeds: list[Feed], sets: list[DataSet]) -> list[Output]:
-    """Every page of the site, in a stable order."""
-    outputs = [home_output(site)]
-    for stage in (column_outputs, article_outputs, unit_outputs, rectification_outputs,
-                  disclosure_outputs, page_outputs, changelog_outputs, bulletin_outputs):
-        outputs.extend(stage(site))
-    outputs += [subscribe_output(feeds), data_output(sets)]
-    if site.config.search:
-        outputs.append(search_output())
-    return outputs  # their `feeds` and `meta` come from pagemeta.with_meta
+# the stages of the plan, each a family of pages made from the site alone (families.py)
+FAMILIES: tuple[tuple[str, Callable[[Site], Iterable[Output]]], ...] = (
+    ("home", lambda site: (home_output(site),)), ("columns", column_outputs), ("articles", article_outputs),
+    ("units", unit_outputs), ("rectification", rectification_outputs), ("disclosure", disclosure_outputs),
+    ("pages", page_outputs), ("changes", changelog_outputs), ("bulletins", bulletin_outputs),
+)
+
+
+def extra_outputs(site: Site, feeds: list[Feed], sets: list[DataSet]) -> list[Output]:
+    """The pages made from more than the site: the list of feeds, of data sets, the search page."""
+    return [subscribe_output(feeds), data_output(sets)] + ([search_output()] if site.config.search else [])
+

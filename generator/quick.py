@@ -44,7 +44,7 @@ from .load.site import read_markdown
 from .markdown import MarkdownRenderer, site_files
 from .model import Meeting, Page
 from .pagemeta import body_meta
-from .plan import Output
+from .plan import Output, Planned
 from .progress import Progress
 from .render import make_environment, render_output
 
@@ -70,17 +70,16 @@ def body_kind(record: Any) -> str:
     return "meeting" if isinstance(record, Meeting) else "page" if isinstance(record, Page) else record.kind
 
 
-def memo(site: Any, outputs: list[Output], feeds: list[Feed], env: jinja2.Environment, cache: BuildCache,
+def memo(site: Any, pages: list[Planned], feeds: list[Feed], env: jinja2.Environment, cache: BuildCache,
          extra: bytes, files: Stamps, shards: int, warnings: list[SourceError]) -> Memo | None:
     """The memo of a full build; None when a template that shows a body reads the site in
     ways that cannot be told (then every build is a full one)."""
     shows: dict[str, list[str]] = {}
     templates = set()
-    for o in outputs:
-        record = o.context.get("record") or o.context.get("meeting")
-        if "body" in o.context and record is not None:
-            shows.setdefault(record.origin.file, []).append(o.file)
-            templates.add(o.template)
+    for p in pages:
+        if p.shows:
+            shows.setdefault(p.shows, []).append(p.file)
+            templates.add(p.template)
     for f in feeds:
         for e in f.entries:
             if isinstance(e, Deferred):
@@ -91,7 +90,7 @@ def memo(site: Any, outputs: list[Output], feeds: list[Feed], env: jinja2.Enviro
             return None
         parts.update(inputs.site)
     site_parts = pickle.dumps({name: getattr(site, name) for name in sorted(parts)}, protocol=pickle.HIGHEST_PROTOCOL)
-    return Memo(extra, files, shows, site_parts, len(outputs), shards, list(warnings))
+    return Memo(extra, files, shows, site_parts, len(pages), shards, list(warnings))
 
 
 class Unresolved(Exception):

@@ -1,0 +1,131 @@
+"""Families of pages: the pages one stage of the plan makes, kept as they are when what
+that stage read of the site did not change.
+
+Planning a page and working out its signature (incremental.py) costs little once, and
+seconds for 20,000 pages at every build. But the pages of one stage of the plan
+(`plan.FAMILIES`: the article pages, the column lists, the ledger pages, …) are made, with
+their meta, from the few attributes of the site that stage reads, and nothing else. So
+each stage runs on a `Reads`, which notes every attribute of the site (and of
+`site.content`) the stage and `pagemeta.with_meta` read. A family's key is the fingerprint
+of the values of those attributes, of the templates its pages use (with the parts of the
+site they read) and of the share-image settings; the build cache keeps, for each family,
+its key, what it read, its templates, its pages (`plan.Planned`) and their signatures.
+
+At the next build into the same folder, a family whose key, worked out again from the
+attributes it read last time, is the same, and whose files are all as that build left
+them, is not planned: its pages and signatures are the recorded ones. The stage's pages
+are a function of what it read: when none of that changed, nothing it did can have.
+A ledger edit thus plans again the ledger pages, the unit pages, the home page and the
+bulletins, and not the 14,000 article pages and the column lists, which read none of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import jinja2
+
+from .incremental import Signatures, _digest, cached_template_inputs
+from .pagemeta import with_meta
+from .plan import FAMILIES, Output, Planned, extra_outputs
+from .sharing import ShareImages
+from .site import Site
+
+
+class Reads:
+    """`target`'s attributes as they are, noting the name of each one read."""
+
+    def __init__(self, target: Any, seen: set[str] | None = None, prefix: str = ""):
+        self._target, self._seen, self._prefix = target, set() if seen is None else seen, prefix
+
+    def __getattr__(self, name: str) -> Any:  # only for a name not read before: then it is an attribute
+        value = getattr(self._target, name)
+        if name == "content" and not self._prefix:
+            value = Reads(value, self._seen, "content.")
+        else:
+            self._seen.add(self._prefix + name)
+        setattr(self, name, value)
+        return value
+
+
+class Recorded(NamedTuple):
+    """What the build cache keeps of one family."""
+
+    key: bytes
+    reads: tuple[str, ...]
+    templates: tuple[str, ...]
+    pages: list[Planned]
+    signatures: dict[str, bytes]  # file → signature
+
+
+Remembered = dict[str, Recorded]
+
+
+@dataclass
+class Family:
+    name: str | None  # None: the pages made from more than the site (the feed list, the data list)
+    outputs: list[Output]  # planned in this build; none when the family is kept
+    pages: list[Planned]
+    reads: tuple[str, ...] = ()
+    templates: tuple[str, ...] = ()
+    key: bytes | None = None
+    kept: dict[str, bytes] = field(default_factory=dict)  # file → signature, when the family is kept
+
+
+def plan(site: Site, feeds: list[Any], sets: list[Any], images: ShareImages, env: jinja2.Environment,
+         cache: Any, sig: Signatures, last: Remembered | None, intact: Callable[[str, bytes], bool]) -> list[Family]:
+    """Every page of the site, in a stable order, with its meta, in families: planned, or
+    kept from `last` (None: no cache, no keys). `intact(file, signature)`: whether the
+    file is in the output folder as the last build left it. The templates the pages use
+    are added to `sig.templates`."""
+    found = []
+    recorded = sorted({t for r in (last or {}).values() for t in r.templates})
+    sig.templates.update(cached_template_inputs(env, recorded, cache) if recorded else {})
+    for name, stage in FAMILIES:
+        before = (last or {}).get(name)
+        if before is not None and _key(name, before.reads, before.templates, sig, images) == before.key \
+                and all(intact(p.file, before.signatures.get(p.file, b"")) for p in before.pages):
+            found.append(Family(name, [], before.pages, before.reads, before.templates, before.key,
+                                before.signatures))
+            continue
+        reads = Reads(site)
+        outputs = with_meta(list(stage(reads)), reads, images)  # type: ignore[arg-type]
+        found.append(Family(name, outputs, [Planned.of(o) for o in outputs], tuple(sorted(reads._seen)),
+                            tuple(sorted({o.template for o in outputs}))))
+    extras = with_meta(extra_outputs(site, feeds, sets), site, images)
+    found.append(Family(None, extras, [Planned.of(o) for o in extras]))
+    sig.templates.update(cached_template_inputs(env, {o.template for f in found for o in f.outputs}, cache))
+    for family in found:
+        if last is not None and family.name is not None and family.key is None:
+            family.key = _key(family.name, family.reads, family.templates, sig, images)
+    return found
+
+
+def _key(name: str, reads: tuple[str, ...], templates: tuple[str, ...], sig: Signatures,
+         images: ShareImages) -> bytes | None:
+    """What the pages of a family are made from, as one digest; None when it cannot be told."""
+    values = []
+    for attr in reads:
+        if attr == "body":  # Site.body() reads the bodies' HTML
+            attr = "html"
+        value: Any = sig.site
+        for part in attr.split("."):
+            value = getattr(value, part)
+        if callable(value):  # a method other than body(): it may read anything
+            return None
+        values.append((attr, sig.value(value)))
+    parts = [(t, sig.templates[t].digest, sig.site_part(sig.templates[t].site)) for t in templates]
+    return _digest(sig.base + name.encode() + sig.fp.of([values, parts, images]))
+
+
+def remember(families: list[Family], signature: Callable[[str], bytes | None]) -> Remembered:
+    """What the next build compares with: each family's key, what it read, its templates,
+    its pages and their signatures as this build recorded them (`signature(file)`)."""
+    found: Remembered = {}
+    for f in families:
+        if f.name is not None and f.key is not None:
+            sigs = {p.file: s for p in f.pages if (s := signature(p.file)) is not None}
+            found[f.name] = Recorded(f.key, f.reads, f.templates, f.pages, sigs)
+    return found
