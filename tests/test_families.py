@@ -1,0 +1,96 @@
+"""Families of pages (generator/families.py): a stage of the plan whose reads of the site
+did not change is not planned again, and the output is still that of a clean build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_incremental import ARTICLE_PAGE, CHANGES, NEWS, replace, tree
+
+from generator import families
+from generator.build import build
+
+
+def planned_stages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the stages of the plan that run from now on, in order."""
+    calls: list[str] = []
+
+    def noted(name, stage):  # type: ignore[no-untyped-def]
+        return lambda site: (calls.append(name), stage(site))[1]
+
+    monkeypatch.setattr(families, "FAMILIES", tuple((name, noted(name, stage)) for name, stage in families.FAMILIES))
+    return calls
+
+
+def clean(site: Path, tmp_path: Path) -> dict[str, bytes]:
+    out = tmp_path / "clean"
+    build(site, out, use_cache=False)
+    return tree(out)
+
+
+def test_a_ledger_edit_plans_only_the_families_that_read_the_ledgers(small_site: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    build(small_site, out)
+    calls = planned_stages(monkeypatch)
+    CHANGES["ledger status"](small_site)
+    build(small_site, out)
+    assert {"home", "units", "rectification", "bulletins"} <= set(calls)
+    assert "articles" not in calls and "columns" not in calls and "pages" not in calls
+    assert tree(out) == clean(small_site, tmp_path)
+
+
+def test_a_front_matter_edit_plans_the_article_pages_again(small_site: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    build(small_site, out)
+    calls = planned_stages(monkeypatch)
+    replace(small_site, NEWS, "title: ", "title: （更新）")
+    build(small_site, out)
+    assert "articles" in calls and "columns" in calls
+    assert "rectification" not in calls
+    assert tree(out) == clean(small_site, tmp_path)
+
+
+def test_a_page_of_a_kept_family_removed_by_hand_is_made_again(small_site: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    build(small_site, out)
+    (out / ARTICLE_PAGE).unlink()
+    calls = planned_stages(monkeypatch)
+    CHANGES["ledger status"](small_site)
+    build(small_site, out)
+    assert "articles" in calls
+    assert tree(out) == clean(small_site, tmp_path)
+
+
+def test_a_body_edit_undone_with_another_change_after_a_quick_build(small_site: Path, tmp_path: Path) -> None:
+    """The quick build wrote the article page with a signature of its own: when the body is
+    back as the last full build knew it, the article family's key is that build's again,
+    and the page must still be made again."""
+    out = tmp_path / "out"
+    build(small_site, out)
+    original = (small_site / NEWS).read_text(encoding="utf-8")
+    CHANGES["news body"](small_site)
+    assert build(small_site, out).quick
+    (small_site / NEWS).write_text(original, encoding="utf-8")
+    CHANGES["ledger status"](small_site)
+    assert not build(small_site, out).quick
+    assert tree(out) == clean(small_site, tmp_path)
+    assert "会后逐条答复" not in (out / ARTICLE_PAGE).read_text(encoding="utf-8")
+
+
+def test_reads_notes_what_is_read_of_the_site_and_of_its_content(small_site: Path) -> None:
+    class Site:
+        units = {"edu": "区教育局"}
+        as_of = "2014-07-15"
+
+        class content:  # noqa: N801
+            ledgers = ("a ledger",)
+            meetings = ()
+
+    reads = families.Reads(Site())
+    assert reads.units == {"edu": "区教育局"} and reads.content.ledgers == ("a ledger",)
+    assert reads.units and reads.content.ledgers  # a second read: the same values, nothing new to note
+    assert reads._seen == {"units", "content.ledgers"}
