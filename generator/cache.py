@@ -128,6 +128,10 @@ class BuildCache:
         for attempt in (1, 2):
             db = sqlite3.connect(path, timeout=30, isolation_level=None)
             try:
+                # a write-ahead log, synced at checkpoints only: a commit costs no wait for the
+                # disk, and a crash loses at most the last builds' entries, never the file
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
                 db.executescript(SCHEMA)
                 row = db.execute("SELECT value FROM meta WHERE key = 'code'").fetchone()
                 if row is None or row[0] != code:  # made by other code: start afresh
