@@ -68,7 +68,7 @@ class Family:
     name: str | None  # None: the pages made from more than the site (the feed list, the data list)
     outputs: list[Output]  # planned in this build; none when the family is kept
     pages: list[Planned]
-    reads: tuple[str, ...] = ()
+    reads: tuple[str, ...] | None = ()  # None: the family cannot be kept
     templates: tuple[str, ...] = ()
     key: bytes | None = None
     kept: dict[str, bytes] = field(default_factory=dict)  # file → signature, when the family is kept
@@ -92,8 +92,10 @@ def plan(site: Site, feeds: list[Any], sets: list[Any], images: ShareImages, env
             continue
         reads = Reads(site)
         outputs = with_meta(list(stage(reads)), reads, images)  # type: ignore[arg-type]
-        found.append(Family(name, outputs, [Planned.of(o) for o in outputs], tuple(sorted(reads._seen)),
-                            tuple(sorted({o.template for o in outputs}))))
+        # a page given the site itself would be read while rendered, after the key is made
+        leaked = any(isinstance(v, Reads) for o in outputs for v in o.context.values())
+        found.append(Family(name, outputs, [Planned.of(o) for o in outputs],
+                            None if leaked else tuple(sorted(reads._seen)), tuple(sorted({o.template for o in outputs}))))
     extras = with_meta(extra_outputs(site, feeds, sets), site, images)
     found.append(Family(None, extras, [Planned.of(o) for o in extras]))
     sig.templates.update(cached_template_inputs(env, {o.template for f in found for o in f.outputs}, cache))
@@ -103,9 +105,11 @@ def plan(site: Site, feeds: list[Any], sets: list[Any], images: ShareImages, env
     return found
 
 
-def _key(name: str, reads: tuple[str, ...], templates: tuple[str, ...], sig: Signatures,
+def _key(name: str, reads: tuple[str, ...] | None, templates: tuple[str, ...], sig: Signatures,
          images: ShareImages) -> bytes | None:
     """What the pages of a family are made from, as one digest; None when it cannot be told."""
+    if reads is None:
+        return None
     values = []
     for attr in reads:
         if attr == "body":  # Site.body() reads the bodies' HTML
@@ -127,5 +131,5 @@ def remember(families: list[Family], signature: Callable[[str], bytes | None]) -
     for f in families:
         if f.name is not None and f.key is not None:
             sigs = {p.file: s for p in f.pages if (s := signature(p.file)) is not None}
-            found[f.name] = Recorded(f.key, f.reads, f.templates, f.pages, sigs)
+            found[f.name] = Recorded(f.key, f.reads or (), f.templates, f.pages, sigs)
     return found

@@ -10,6 +10,7 @@ from test_incremental import ARTICLE_PAGE, CHANGES, NEWS, replace, tree
 
 from generator import families
 from generator.build import build
+from generator.plan import page_outputs
 
 
 def planned_stages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -79,6 +80,24 @@ def test_a_body_edit_undone_with_another_change_after_a_quick_build(small_site: 
     assert not build(small_site, out).quick
     assert tree(out) == clean(small_site, tmp_path)
     assert "会后逐条答复" not in (out / ARTICLE_PAGE).read_text(encoding="utf-8")
+
+
+def test_a_family_whose_pages_hold_the_content_itself_is_planned_at_every_build(
+        small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A template could read anything of it while rendering, after the family's key is made."""
+    def holding(site):  # type: ignore[no-untyped-def]
+        outputs = list(page_outputs(site))
+        outputs[0].context["content"] = site.content
+        return outputs
+
+    monkeypatch.setattr(families, "FAMILIES", tuple((name, holding if name == "pages" else stage)
+                                                    for name, stage in families.FAMILIES))
+    out = tmp_path / "out"
+    build(small_site, out)
+    calls = planned_stages(monkeypatch)
+    CHANGES["ledger status"](small_site)
+    build(small_site, out)
+    assert "pages" in calls and "articles" not in calls
 
 
 def test_reads_notes_what_is_read_of_the_site_and_of_its_content(small_site: Path) -> None:
