@@ -144,6 +144,7 @@ class EntryMaker:
         self.site = site
         self.abs = Absolute(site.config.base_url)
         self._deferred: dict[int, Deferred] = {}
+        self._progress: dict[int, list[Entry]] = {}
 
     def later(self, record: Article | Meeting) -> Deferred:
         """The entry of an article or meeting, to be made when its feed is written."""
@@ -186,6 +187,14 @@ class EntryMaker:
                      categories=cats, updated=_later(record.date, record.updated), enclosures=enclosures)
 
     def progress(self, state: ItemState) -> list[Entry]:
+        """The entries of an item's progress and changes (made once: the item's unit feed and
+        the rectification feed both carry them)."""
+        found = self._progress.get(id(state))
+        if found is None:
+            found = self._progress[id(state)] = self._made_progress(state)
+        return found
+
+    def _made_progress(self, state: ItemState) -> list[Entry]:
         item = state.item
         unit = self.unit_name(item.unit)
         link = self.abs.page(urls.item(item.unit, item.id))

@@ -20,6 +20,7 @@ many pages, so a page's signature costs a short pickle, not a walk over the site
 
 from __future__ import annotations
 
+import copyreg
 import dataclasses
 import hashlib
 import io
@@ -51,6 +52,10 @@ def _function(module: str, name: str, defaults: tuple[Any, ...] | None) -> None:
 
 
 class _Pickler(pickle.Pickler):
+    """Pickles functions that have no global name too (a ledger filter's lambda), by name
+    and defaults. Slow: Python is called back for every object that is not a number, a
+    string or a builtin container, so it is used only when `_Fast` meets such a function."""
+
     def __init__(self, file: io.BytesIO, known: Known):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self.known = known
@@ -64,11 +69,52 @@ class _Pickler(pickle.Pickler):
         return NotImplemented
 
 
+class _Fast(pickle.Pickler):
+    """The same bytes as `_Pickler`, with Python called back only for objects of the types
+    known values have (records, bodies, …), through the dispatch table."""
+
+    def __init__(self, file: io.BytesIO, table: dict[type, Any]):
+        self.dispatch_table = table
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+class _Shared:
+    """A value many outputs share, in a pickle as its fingerprint, like a known record.
+
+    Needed for dicts and lists: a pickler never asks about builtin containers."""
+
+    __slots__ = ("digest",)
+
+    def __init__(self, digest: Digest):
+        self.digest = digest
+
+    def __reduce__(self) -> tuple[Any, tuple[Digest]]:
+        return _known, (self.digest,)
+
+
+# Types a pickler handles without a reducer (and without asking reducer_override about them).
+_PLAIN = frozenset({dict, list, tuple, set, frozenset, str, bytes, bytearray, int, float, bool, type(None),
+                    type, types.FunctionType})
+
+
 class Fingerprints:
     """Fingerprints of values, remembering those of records and shared values by identity."""
 
     def __init__(self, known: Known | None = None):
         self.known: Known = dict(known or {})
+        self.table: dict[type, Any] = dict(copyreg.dispatch_table)  # type: ignore[arg-type]
+        for value, _ in self.known.values():
+            self._reduces(type(value))
+
+    def _reduces(self, kind: type) -> None:
+        if kind not in _PLAIN and kind not in self.table:
+            self.table[kind] = self._reduce
+
+    def _reduce(self, obj: Any) -> Any:
+        hit = self.known.get(id(obj))
+        if hit is not None and hit[0] is obj:
+            return _known, (hit[1],)
+        return obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
 
     def of(self, value: Any) -> Digest:
         hit = self.known.get(id(value))
@@ -78,14 +124,19 @@ class Fingerprints:
 
     def pickle(self, value: Any) -> bytes:
         """`value` pickled, known values as their fingerprints."""
-        buffer = io.BytesIO()
-        _Pickler(buffer, self.known).dump(value)  # a new pickler: clearing a used one's memo costs more
+        buffer = io.BytesIO()  # a new pickler each time: clearing a used one's memo costs more
+        try:
+            _Fast(buffer, self.table).dump(value)
+        except (pickle.PicklingError, AttributeError):  # a function with no global name
+            buffer = io.BytesIO()
+            _Pickler(buffer, self.known).dump(value)
         return buffer.getvalue()
 
     def remember(self, value: Any) -> Digest:
         """The fingerprint of a value that many outputs share, worked out once."""
         digest = self.of(value)
         self.known[id(value)] = (value, digest)
+        self._reduces(type(value))
         return digest
 
 
@@ -234,10 +285,10 @@ class Signatures:
 
     def value(self, value: Any) -> Any:
         """`value` for a signature: a part of the site many outputs share is fingerprinted
-        once; then, like a record or the HTML of a body, it is pickled as its fingerprint
-        (`_known`), so the pickle of the rest is short and quick."""
+        once and stands in the pickle as its fingerprint (`_known`), like a record or the
+        HTML of a body, so the pickle of the rest is short and quick."""
         if id(value) in self.shared and getattr(self.site, self.shared[id(value)]) is value:
-            self.fp.remember(value)
+            return _Shared(self.fp.remember(value))
         return value
 
     def site_part(self, attrs: tuple[str, ...] | None) -> Digest:

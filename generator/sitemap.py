@@ -4,7 +4,7 @@ page once, dated by its content), site.webmanifest for phones that pin the porta
 from __future__ import annotations
 
 import datetime as dt
-from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape
 
 import jinja2
 
@@ -17,18 +17,21 @@ NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 def sitemap(outputs: list[Output], base_url: str, fallback: dt.date) -> bytes:
     """Pages without a date of their own (lists, dashboards) carry `fallback`: the newest
-    content date of the site, so an unchanged site gives an unchanged sitemap."""
-    root = ET.Element("urlset", xmlns=NS)
+    content date of the site, so an unchanged site gives an unchanged sitemap.
+
+    Written as text, laid out as ElementTree's indent() and tostring() would (a tree of
+    60,000 elements for 20,000 pages took five times as long)."""
+    entries: list[str] = []
     seen: set[str] = set()
     for output in outputs:
         if output.path == urls.NOT_FOUND or output.path in seen:
             continue
         seen.add(output.path)
-        entry = ET.SubElement(root, "url")
-        ET.SubElement(entry, "loc").text = urls.absolute(base_url, output.path)
-        ET.SubElement(entry, "lastmod").text = (output.date or fallback).isoformat()
-    ET.indent(root)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
+        entries.append(f"  <url>\n    <loc>{escape(urls.absolute(base_url, output.path))}</loc>\n"
+                       f"    <lastmod>{(output.date or fallback).isoformat()}</lastmod>\n  </url>\n")
+    head = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{NS}"'
+    text = head + (">\n" + "".join(entries) + "</urlset>\n" if entries else " />\n")
+    return text.encode("utf-8")
 
 
 def robots(base_url: str) -> bytes:
