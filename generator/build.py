@@ -302,9 +302,8 @@ def _write(root: Path, site: Site, staging: Staging, cache: BuildCache, known: K
     build read besides files, and the files)."""
     progress.stage("计划")
     try:
-        last = cache.memo(f"families:{staging.out}") if staging.previous else None
         planned = _plan_files(root, site, cache, known, code, problems, staging,
-                              None if cache.db is None else last if isinstance(last, dict) else {})
+                              families.recalled(cache, staging.out, staging.previous))
         _raise_if(problems)
         files, staged, snapshots = run_jobs(planned.work, staging, problems, progress, planned.kept)
         _raise_if(problems)

@@ -124,6 +124,15 @@ def _key(name: str, reads: tuple[str, ...] | None, templates: tuple[str, ...], s
     return _digest(sig.base + name.encode() + sig.fp.of([values, parts, images]))
 
 
+def recalled(cache: Any, out: Any, previous: dict[str, Any]) -> Remembered | None:
+    """What the last full build into `out` recorded of its families (`remember`): {} when
+    it recorded none; None without a cache (then no keys are worked out at all)."""
+    if cache.db is None:
+        return None
+    found = cache.memo(f"families:{out}") if previous else None
+    return found if isinstance(found, dict) else {}
+
+
 def remember(families: list[Family], signature: Callable[[str], bytes | None]) -> Remembered:
     """What the next build compares with: each family's key, what it read, its templates,
     its pages and their signatures as this build recorded them (`signature(file)`)."""
