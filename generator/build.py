@@ -30,7 +30,6 @@ from .incremental import (
     Known,
     Signatures,
     Stamps,
-    cached_template_inputs,
     input_files,
     inputs_digest,
 )

@@ -17,9 +17,9 @@ from pathlib import Path
 import jinja2
 
 from . import parallel, urls
+from .bulletins import sms_files
 from .cache import Written
 from .errors import Problems, Source, relpath
-from .bulletins import sms_files
 from .feeds import Deferred, Feed, opml, render_feed, render_json_feed
 from .incremental import Signatures
 from .opendata import DataSet, render_data
@@ -27,8 +27,8 @@ from .output import Staging
 from .plan import Output, Planned
 from .progress import Progress
 from .render import render_output, theme_dirs
-from .site import Site
 from .sharing import CardPainter, ShareImages
+from .site import Site
 from .sitemap import robots, sitemap, web_manifest
 
 

@@ -4,6 +4,7 @@ did not change is not planned again, and the output is still that of a clean bui
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from test_incremental import ARTICLE_PAGE, CHANGES, NEWS, replace, tree
@@ -100,16 +101,9 @@ def test_a_family_whose_pages_hold_the_content_itself_is_planned_at_every_build(
     assert "pages" in calls and "articles" not in calls
 
 
-def test_reads_notes_what_is_read_of_the_site_and_of_its_content(small_site: Path) -> None:
-    class Site:
-        units = {"edu": "区教育局"}
-        as_of = "2014-07-15"
-
-        class content:  # noqa: N801
-            ledgers = ("a ledger",)
-            meetings = ()
-
-    reads = families.Reads(Site())
+def test_reads_notes_what_is_read_of_the_site_and_of_its_content() -> None:
+    content = SimpleNamespace(ledgers=("a ledger",), meetings=())
+    reads = families.Reads(SimpleNamespace(units={"edu": "区教育局"}, as_of="2014-07-15", content=content))
     assert reads.units == {"edu": "区教育局"} and reads.content.ledgers == ("a ledger",)
     assert reads.units and reads.content.ledgers  # a second read: the same values, nothing new to note
     assert reads._seen == {"units", "content.ledgers"}
