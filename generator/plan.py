@@ -18,6 +18,7 @@ from . import urls
 from .bulletins import bulletin_name
 from .compute import ItemState
 from .feeds import Feed
+from .history import History
 from .model import CATEGORIES, Article, SiteConfig
 from .opendata import (
     COMMITMENT_COLUMNS,
@@ -370,7 +371,7 @@ def home_output(site: Site) -> Output:
                    "satisfaction": site.satisfaction,
                    "commitments": sorted(site.content.commitments, key=lambda c: c.published,
                                          reverse=True)[:5],
-                   "commitment_tally": site.commitment_tally, "show_commit": True})
+                   "commitment_tally": site.commitment_tally, "show_commit": True, "history": site.history})
 
 
 def subscribe_output(feeds: list[Feed]) -> Output:
@@ -401,11 +402,11 @@ def feed_links(site: Site, output: Output) -> tuple[Crumb, ...]:
     return tuple(links)
 
 
-def data_output(sets: list[DataSet]) -> Output:
+def data_output(sets: list[DataSet], history: History) -> Output:
     docs = [("整改事项", ITEM_COLUMNS), ("公开承诺", COMMITMENT_COLUMNS), ("会议群众评议", EVALUATION_COLUMNS),
             ("文件目录", DOCUMENT_COLUMNS)]
     return Output(urls.DATA, "data.html", "开放数据", "data", (("开放数据", ""),),
-                  {"sets": sets, "docs": docs, "show_commit": True, "manifest": urls.MANIFEST})
+                  {"sets": sets, "docs": docs, "show_commit": True, "history": history, "manifest": urls.MANIFEST})
 
 
 def search_output() -> Output:
@@ -422,5 +423,5 @@ FAMILIES: tuple[tuple[str, Callable[[Site], Iterable[Output]]], ...] = (
 
 def extra_outputs(site: Site, feeds: list[Feed], sets: list[DataSet]) -> list[Output]:
     """The pages made from more than the site: the list of feeds, of data sets, the search page."""
-    return [subscribe_output(feeds), data_output(sets)] + ([search_output()] if site.config.search else [])
+    return [subscribe_output(feeds), data_output(sets, site.history)] + ([search_output()] if site.config.search else [])
 

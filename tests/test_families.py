@@ -3,6 +3,8 @@ did not change is not planned again, and the output is still that of a clean bui
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -81,6 +83,29 @@ def test_a_body_edit_undone_with_another_change_after_a_quick_build(small_site: 
     assert not build(small_site, out).quick
     assert tree(out) == clean(small_site, tmp_path)
     assert "会后逐条答复" not in (out / ARTICLE_PAGE).read_text(encoding="utf-8")
+
+
+def test_a_new_commit_plans_again_only_what_shows_the_history(small_site: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every page's footer template reads the git history only on the home and data pages
+    (the commit they were built from): a commit elsewhere in the site leaves the article
+    pages as they were, as CI, which builds every commit, needs."""
+    def git(*args: str) -> None:
+        env = {**os.environ, "GIT_AUTHOR_NAME": "编辑", "GIT_AUTHOR_EMAIL": "e@example.gov.cn",
+               "GIT_COMMITTER_NAME": "编辑", "GIT_COMMITTER_EMAIL": "e@example.gov.cn"}
+        subprocess.run(["git", "-C", str(small_site), *args], check=True, env=env, capture_output=True)
+
+    git("init", "-q")
+    git("add", "content", "site_config.yml")
+    git("commit", "-qm", "初始内容")
+    out = tmp_path / "out"
+    build(small_site, out)
+    CHANGES["ledger status"](small_site)
+    git("commit", "-qam", "r02 完成")
+    calls = planned_stages(monkeypatch)
+    build(small_site, out)
+    assert "articles" not in calls and "rectification" in calls
+    assert tree(out) == clean(small_site, tmp_path)
 
 
 def test_a_family_whose_pages_hold_the_content_itself_is_planned_at_every_build(
