@@ -273,7 +273,7 @@ def rectification_outputs(site: Site) -> Iterator[Output]:
         crumbs = (("整改落实", urls.DASHBOARD), (unit.name, urls.ledger(unit_id)))
         filters = _ledger_filters(unit_id, live)
         base = {"unit": unit, "tally": rect.unit_tallies[unit_id],
-                "filters": [(label, path) for _, label, path in filters],  # no tests: a page's context pickles quickly
+                "filters": [(label, path) for _, label, path in filters],  # without the tests: lambdas fingerprint slowly
                 "withdrawn": [s for s in states if s.withdrawn]}
         yield Output(urls.ledger(unit_id), "ledger.html", f"{unit.name}整改清单", "rectification",
                      crumbs[:1] + ((unit.name, ""),), {**base, "states": live, "active": ""})
