@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 import json
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -150,6 +151,18 @@ def _page_record(text: str) -> dict[str, Any]:
             "title": _text(meta.get("title")), "digest": digest}
 
 
+def _interned(value: Any) -> Any:
+    """`value` with every string interned: parsed afresh or read back from the cache, equal
+    strings are then one object, so a history pickles (and fingerprints) the same either way."""
+    if isinstance(value, str):
+        return sys.intern(value)
+    if isinstance(value, dict):
+        return {sys.intern(k): _interned(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_interned(v) for v in value]
+    return value
+
+
 class _Blobs:
     """Parsed file versions by blob id, cached on disk between builds."""
 
@@ -158,7 +171,7 @@ class _Blobs:
         self.parsed: dict[str, Any] = {}
         if cache and cache.is_file():
             try:
-                self.parsed = json.loads(cache.read_text(encoding="utf-8"))
+                self.parsed = _interned(json.loads(cache.read_text(encoding="utf-8")))
             except (OSError, ValueError):
                 self.parsed = {}
         self.dirty = False
@@ -177,7 +190,7 @@ class _Blobs:
             size = int(out[position:header_end].split()[2])
             body = out[header_end + 1 : header_end + 1 + size]
             position = header_end + 1 + size + 1
-            self.parsed[blob] = _records(wanted[blob], body)
+            self.parsed[blob] = _interned(_records(wanted[blob], body))
         self.dirty = True
 
     def save(self) -> None:

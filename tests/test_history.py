@@ -21,7 +21,9 @@ import pytest
 from conftest import errors_of
 from generator.build import build, prepare
 from generator.errors import Problems
-from generator.history import read_history
+from generator import families
+from generator.history import CACHE_DIR, CACHE_FILE, read_history
+from generator.incremental import Fingerprints
 
 LEDGER = "content/rectification/edu.yml"
 
@@ -164,3 +166,22 @@ def test_pages_say_when_history_is_unavailable(small_site: Path, tmp_path: Path)
     page = (out / "rectification/edu/r02/index.html").read_text(encoding="utf-8")
     assert "无法读取内容的修改历史" in page
     assert "不可用" in (out / "data/index.html").read_text(encoding="utf-8")
+
+
+def test_the_history_is_the_same_read_afresh_or_from_its_cache(history_site: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The history goes into what decides that nothing changed: read from the blob cache it
+    must fingerprint as it did when the blobs were parsed, or the build after a new commit
+    would be a full one a second time."""
+    afresh = read_history(history_site)
+    assert (history_site / CACHE_DIR / CACHE_FILE).is_file()
+    assert Fingerprints().of(read_history(history_site)) == Fingerprints().of(afresh)
+
+    (history_site / CACHE_DIR / CACHE_FILE).unlink()
+    out = tmp_path / "out"
+    build(history_site, out)  # parses the blobs afresh
+    planned: list[str] = []
+    monkeypatch.setattr(families, "FAMILIES", tuple((name, lambda site, name=name, stage=stage: (
+        planned.append(name), stage(site))[1]) for name, stage in families.FAMILIES))
+    report = build(history_site, out)  # reads them from the cache: nothing changed
+    assert planned == [] and report.written == 0
