@@ -17,11 +17,11 @@ from pathlib import Path
 
 import feedparser
 import pytest
-
 from conftest import errors_of
+
+from generator import families
 from generator.build import build, prepare
 from generator.errors import Problems
-from generator import families
 from generator.history import CACHE_DIR, CACHE_FILE, read_history
 from generator.incremental import Fingerprints
 
