@@ -72,3 +72,16 @@ def demo_twice(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     build(REPO, first)
     build(REPO, second)
     return first, second
+
+
+def planned_stages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the stages of the plan (generator/families.py) that run from now on, in order."""
+    from generator import families
+
+    calls: list[str] = []
+
+    def noted(name, stage):  # type: ignore[no-untyped-def]
+        return lambda site: (calls.append(name), stage(site))[1]
+
+    monkeypatch.setattr(families, "FAMILIES", tuple((name, noted(name, stage)) for name, stage in families.FAMILIES))
+    return calls

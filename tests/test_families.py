@@ -3,28 +3,17 @@ did not change is not planned again, and the output is still that of a clean bui
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from conftest import planned_stages
+from test_history import git
 from test_incremental import ARTICLE_PAGE, CHANGES, NEWS, replace, tree
 
 from generator import families
 from generator.build import build
 from generator.plan import page_outputs
-
-
-def planned_stages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the stages of the plan that run from now on, in order."""
-    calls: list[str] = []
-
-    def noted(name, stage):  # type: ignore[no-untyped-def]
-        return lambda site: (calls.append(name), stage(site))[1]
-
-    monkeypatch.setattr(families, "FAMILIES", tuple((name, noted(name, stage)) for name, stage in families.FAMILIES))
-    return calls
 
 
 def clean(site: Path, tmp_path: Path) -> dict[str, bytes]:
@@ -90,18 +79,13 @@ def test_a_new_commit_plans_again_only_what_shows_the_history(small_site: Path, 
     """Every page's footer template reads the git history only on the home and data pages
     (the commit they were built from): a commit elsewhere in the site leaves the article
     pages as they were, as CI, which builds every commit, needs."""
-    def git(*args: str) -> None:
-        env = {**os.environ, "GIT_AUTHOR_NAME": "编辑", "GIT_AUTHOR_EMAIL": "e@example.gov.cn",
-               "GIT_COMMITTER_NAME": "编辑", "GIT_COMMITTER_EMAIL": "e@example.gov.cn"}
-        subprocess.run(["git", "-C", str(small_site), *args], check=True, env=env, capture_output=True)
-
-    git("init", "-q")
-    git("add", "content", "site_config.yml")
-    git("commit", "-qm", "初始内容")
+    git(small_site, "init", "-q")
+    git(small_site, "add", "content", "site_config.yml")
+    git(small_site, "commit", "-qm", "初始内容")
     out = tmp_path / "out"
     build(small_site, out)
     CHANGES["ledger status"](small_site)
-    git("commit", "-qam", "r02 完成")
+    git(small_site, "commit", "-qam", "r02 完成", date="2014-07-02T09:00:00+08:00")
     calls = planned_stages(monkeypatch)
     build(small_site, out)
     assert "articles" not in calls and "rectification" in calls

@@ -17,9 +17,8 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import errors_of
+from conftest import errors_of, planned_stages
 
-from generator import families
 from generator.build import build, prepare
 from generator.errors import Problems
 from generator.history import CACHE_DIR, CACHE_FILE, read_history
@@ -180,8 +179,6 @@ def test_the_history_is_the_same_read_afresh_or_from_its_cache(history_site: Pat
     (history_site / CACHE_DIR / CACHE_FILE).unlink()
     out = tmp_path / "out"
     build(history_site, out)  # parses the blobs afresh
-    planned: list[str] = []
-    monkeypatch.setattr(families, "FAMILIES", tuple((name, lambda site, name=name, stage=stage: (
-        planned.append(name), stage(site))[1]) for name, stage in families.FAMILIES))
+    planned = planned_stages(monkeypatch)
     report = build(history_site, out)  # reads them from the cache: nothing changed
     assert planned == [] and report.written == 0
