@@ -54,6 +54,12 @@ class Output:
     def file(self) -> str:
         return urls.file_for(self.path)
 
+    @property
+    def shows(self) -> Any:
+        """The record whose Markdown body the page shows (news, document, meeting, plain page), or None."""
+        c = self.context
+        return (c.get("record") or c.get("meeting")) if "body" in c else None
+
 
 class Planned(NamedTuple):
     """What the rest of a build needs of a planned page (the sitemap, the share cards, the
@@ -69,10 +75,10 @@ class Planned(NamedTuple):
 
     @classmethod
     def of(cls, o: Output) -> Planned:
-        meta, record = o.meta, o.context.get("record") or o.context.get("meeting")
+        meta, record = o.meta, o.shows
         return cls(o.file, o.path, o.date, o.template, meta is not None and bool(meta.search),
                    (meta.image, meta.card) if meta is not None and meta.card is not None else None,
-                   record.origin.file if "body" in o.context and record is not None else "")
+                   record.origin.file if record is not None else "")
 
 
 @dataclass(frozen=True)

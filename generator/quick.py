@@ -281,12 +281,12 @@ def _remake(root: Path, cache: BuildCache, out: Path, found: Memo, edited: dict[
 def _output(value: Any, site: QuickSite, bodies: Bodies) -> Output:
     """A page's output from its snapshot, with the new body and its description."""
     (path, template, title, section, crumbs, date, feeds, meta), context = value
-    context = dict(context)
-    record = context.get("record") or context.get("meeting")
+    before = Output(path, template, title, section, crumbs, dict(context), date, feeds, meta)
+    record = before.shows
     file, place = bodies.by_kind[(body_kind(record), record.id)]
     edit = bodies.edited[file]
-    output = Output(path, template, title, section, crumbs, {**context, "body": edit.bodies[place]}, date, feeds, meta)
-    before = dataclasses.replace(output, context={**context, "body": edit.before[place]})
+    before.context["body"] = edit.before[place]
+    output = dataclasses.replace(before, context={**before.context, "body": edit.bodies[place]})
     fresh = body_meta(site, before, output)  # type: ignore[arg-type]
     if fresh is None:
         raise Unresolved(f"{path} share image")
