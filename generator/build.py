@@ -40,7 +40,7 @@ from .links import check_links
 from .load.site import load_site
 from .manifest import MANIFEST, manifest
 from .markdown import MarkdownRenderer, site_files
-from .model import Content
+from .model import Content, without_text
 from .opendata import data_sets
 from .output import Staging, check_target, folder_times, known_files, survey
 from .plan import Planned
@@ -143,10 +143,8 @@ def _without_markdown(content: Content, known: Known) -> Content:
     every worker process would otherwise carry. A record keeps its fingerprint."""
 
     def drop(record: Any) -> Any:
-        if not record.body:
-            return record
-        lighter = dataclasses.replace(record, body="")
-        if id(record) in known:
+        lighter = without_text(record)
+        if lighter is not record and id(record) in known:
             known[id(lighter)] = (lighter, known.pop(id(record))[1])
         return lighter
 

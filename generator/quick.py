@@ -42,7 +42,7 @@ from .incremental import Stamps, cached_template_inputs
 from .links import body_links_exist
 from .load.site import read_markdown
 from .markdown import MarkdownRenderer, site_files
-from .model import Meeting, Page
+from .model import Meeting, Page, without_text
 from .pagemeta import body_meta
 from .plan import Output, Planned
 from .progress import Progress
@@ -132,7 +132,7 @@ class Bodies:
             parsed = self.edited[path].parsed if path in self.edited else self.cache.records_of(path)
             if parsed is None:
                 raise Unresolved(path)
-            self.files[path] = (parsed.digest, {place: _without_text(r)
+            self.files[path] = (parsed.digest, {place: without_text(r)
                                                 for r, place in records_and_places(parsed.records)})
         return self.files[path]
 
@@ -225,13 +225,8 @@ def make(root: Path, out: Path, cache: BuildCache, found: Memo, files: Stamps, p
     return made
 
 
-def _without_text(record: Any) -> Any:
-    """A record as the site holds it once its body is HTML: without its Markdown text."""
-    return dataclasses.replace(record, body="") if getattr(record, "body", "") else record
-
-
 def _same_but_bodies(old: list[Any], new: list[Any]) -> bool:
-    return [_without_text(r) for r in old] == [_without_text(r) for r in new]
+    return [without_text(r) for r in old] == [without_text(r) for r in new]
 
 
 def _body(root: Path, cache: BuildCache, name: str, record: Any, place: str, old: Parsed, edit: Edit,
