@@ -17,11 +17,16 @@ them, is not planned: its pages and signatures are the recorded ones. The stage'
 are a function of what it read: when none of that changed, nothing it did can have.
 A ledger edit thus plans again the ledger pages, the unit pages, the home page and the
 bulletins, and not the 14,000 article pages and the column lists, which read none of it.
+
+A stage may come in parts (`plan.Parted`): the ledger pages are one family per unit, whose
+key also holds the fingerprint of that unit's part (its items' states and tally), so an
+edit of one ledger plans again that ledger's pages, not the 3,800 pages of every ledger.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -29,7 +34,7 @@ import jinja2
 
 from .incremental import Signatures, _digest, cached_template_inputs
 from .pagemeta import with_meta
-from .plan import FAMILIES, Output, Planned, extra_outputs
+from .plan import FAMILIES, Output, Parted, Planned, extra_outputs
 from .sharing import ShareImages
 from .site import Site
 
@@ -83,10 +88,13 @@ def plan(site: Site, feeds: list[Any], sets: list[Any], images: ShareImages, env
     found = []
     recorded = sorted({t for r in (last or {}).values() for t in r.templates})
     sig.templates.update(cached_template_inputs(env, recorded, cache) if recorded else {})
-    for name, stage in FAMILIES:
+    parts: dict[str, bytes] = {}  # family → the fingerprint of its part (a Parted stage's)
+    for name, stage, part in _stages(site):
+        if part is not None:
+            parts[name] = sig.fp.of(part)
         before = (last or {}).get(name)
-        if before is not None and _key(name, before.reads, before.templates, sig, images) == before.key \
-                and all(intact(p.file, before.signatures.get(p.file, b"")) for p in before.pages):
+        if before is not None and _key(name, before.reads, before.templates, sig, images, parts.get(name)) \
+                == before.key and all(intact(p.file, before.signatures.get(p.file, b"")) for p in before.pages):
             found.append(Family(name, [], before.pages, before.reads, before.templates, before.key,
                                 before.signatures))
             continue
@@ -101,13 +109,25 @@ def plan(site: Site, feeds: list[Any], sets: list[Any], images: ShareImages, env
     sig.templates.update(cached_template_inputs(env, {o.template for f in found for o in f.outputs}, cache))
     for family in found:
         if last is not None and family.name is not None and family.key is None:
-            family.key = _key(family.name, family.reads, family.templates, sig, images)
+            family.key = _key(family.name, family.reads, family.templates, sig, images, parts.get(family.name))
     return found
 
 
+def _stages(site: Site) -> Iterator[tuple[str, Callable[[Any], Iterable[Output]], Any]]:
+    """(family name, stage, part) of every family, in plan order: a `Parted` stage gives one
+    family for each of its parts (`name:key`), the others one with no part."""
+    for name, stage in FAMILIES:
+        if isinstance(stage, Parted):
+            for key, part in stage.parts(site).items():
+                yield f"{name}:{key}", functools.partial(stage.make, part), part
+        else:
+            yield name, stage, None
+
+
 def _key(name: str, reads: tuple[str, ...] | None, templates: tuple[str, ...], sig: Signatures,
-         images: ShareImages) -> bytes | None:
-    """What the pages of a family are made from, as one digest; None when it cannot be told."""
+         images: ShareImages, part_digest: bytes | None = None) -> bytes | None:
+    """What the pages of a family are made from, as one digest (`part_digest`: the
+    fingerprint of its part, if it is one); None when it cannot be told."""
     if reads is None:
         return None
     values = []
@@ -121,7 +141,7 @@ def _key(name: str, reads: tuple[str, ...] | None, templates: tuple[str, ...], s
             return None
         values.append((attr, sig.value(value)))
     parts = [(t, sig.templates[t].digest, sig.site_part(sig.templates[t].site)) for t in templates]
-    return _digest(sig.base + name.encode() + sig.fp.of([values, parts, images]))
+    return _digest(sig.base + name.encode() + sig.fp.of([values, parts, images]) + (part_digest or b""))
 
 
 def recalled(cache: Any, out: Any, previous: dict[str, Any]) -> Remembered | None:

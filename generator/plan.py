@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import urls
 from .bulletins import bulletin_name
-from .compute import ItemState
+from .compute import ItemState, Tally
 from .feeds import Feed
 from .history import History
-from .model import CATEGORIES, Article, SiteConfig
+from .model import CATEGORIES, Article, SiteConfig, Unit
 from .opendata import (
     COMMITMENT_COLUMNS,
     DOCUMENT_COLUMNS,
@@ -268,31 +268,48 @@ def unit_outputs(site: Site) -> Iterator[Output]:
 
 
 def rectification_outputs(site: Site) -> Iterator[Output]:
-    rect = site.rect
     yield Output(urls.DASHBOARD, "dashboard.html", "整改落实", section="rectification",
                  crumbs=(("整改落实", ""),),
-                 context={"rect": rect, "units": site.units, "moved": site.deadline_moved,
+                 context={"rect": site.rect, "units": site.units, "moved": site.deadline_moved,
                           "history": site.history})
-    for unit_id, states in rect.by_unit.items():
-        unit = site.units[unit_id]
-        live = [s for s in states if not s.withdrawn]
-        crumbs = (("整改落实", urls.DASHBOARD), (unit.name, urls.ledger(unit_id)))
-        filters = _ledger_filters(unit_id, live)
-        base = {"unit": unit, "tally": rect.unit_tallies[unit_id],
-                "filters": [(label, path) for _, label, path in filters],  # without the tests: lambdas fingerprint slowly
-                "withdrawn": [s for s in states if s.withdrawn]}
-        yield Output(urls.ledger(unit_id), "ledger.html", f"{unit.name}整改清单", "rectification",
-                     crumbs[:1] + ((unit.name, ""),), {**base, "states": live, "active": ""})
-        for test, label, path in filters:
-            yield Output(path, "ledger.html", f"{unit.name}整改清单：{label}", "rectification",
-                         crumbs + ((label, ""),),
-                         {**base, "states": [s for s in live if test(s)], "active": path})
-        for state in states:
-            yield Output(urls.item(unit_id, state.item.id), "item.html", state.item.problem,
-                         "rectification", crumbs + ((f"第{state.number}项", ""),),
-                         {"state": state, "unit": unit, "history": site.history,
-                          "changes": site.history.of("item", unit_id, state.item.id)},
-                         date=state.last_update)
+
+
+@dataclass(frozen=True)
+class LedgerPart:
+    """What the pages of one unit's ledger are made from, besides the history: a family of
+    its own (`Parted`), so that an edit of one ledger plans again that ledger's pages only."""
+
+    unit: Unit
+    states: tuple[ItemState, ...]
+    tally: Tally
+
+
+def ledger_parts(site: Site) -> dict[str, LedgerPart]:
+    rect = site.rect
+    return {unit_id: LedgerPart(site.units[unit_id], tuple(states), rect.unit_tallies[unit_id])
+            for unit_id, states in rect.by_unit.items()}
+
+
+def ledger_outputs(part: LedgerPart, site: Site) -> Iterator[Output]:
+    unit, states = part.unit, part.states
+    live = [s for s in states if not s.withdrawn]
+    crumbs = (("整改落实", urls.DASHBOARD), (unit.name, urls.ledger(unit.id)))
+    filters = _ledger_filters(unit.id, live)
+    base = {"unit": unit, "tally": part.tally,
+            "filters": [(label, path) for _, label, path in filters],  # without the tests: lambdas fingerprint slowly
+            "withdrawn": [s for s in states if s.withdrawn]}
+    yield Output(urls.ledger(unit.id), "ledger.html", f"{unit.name}整改清单", "rectification",
+                 crumbs[:1] + ((unit.name, ""),), {**base, "states": live, "active": ""})
+    for test, label, path in filters:
+        yield Output(path, "ledger.html", f"{unit.name}整改清单：{label}", "rectification",
+                     crumbs + ((label, ""),),
+                     {**base, "states": [s for s in live if test(s)], "active": path})
+    for state in states:
+        yield Output(urls.item(unit.id, state.item.id), "item.html", state.item.problem,
+                     "rectification", crumbs + ((f"第{state.number}项", ""),),
+                     {"state": state, "unit": unit, "history": site.history,
+                      "changes": site.history.of("item", unit.id, state.item.id)},
+                     date=state.last_update)
 
 
 STATUS_FILTERS: tuple[tuple[str, str, Callable[[ItemState], bool]], ...] = (
@@ -380,6 +397,10 @@ def home_output(site: Site) -> Output:
                    "commitment_tally": site.commitment_tally, "show_commit": True, "history": site.history})
 
 
+def _home_outputs(site: Site) -> tuple[Output]:
+    return (home_output(site),)
+
+
 def subscribe_output(feeds: list[Feed]) -> Output:
     groups: dict[str, list[Feed]] = {}
     for feed in feeds:
@@ -419,10 +440,20 @@ def search_output() -> Output:
     return Output(urls.SEARCH, "search.html", "站内搜索", "search", (("站内搜索", ""),))
 
 
+class Parted(NamedTuple):
+    """A stage of the plan made of parts, each a family of its own (`name:key`): its pages
+    are `make(part, site)` for each part of `parts(site)`, and nothing else of the site
+    that would differ between parts is read (a part's value is part of its family's key)."""
+
+    parts: Callable[[Site], dict[str, Any]]
+    make: Callable[[Any, Site], Iterable[Output]]
+
+
 # the stages of the plan, each a family of pages made from the site alone (families.py)
-FAMILIES: tuple[tuple[str, Callable[[Site], Iterable[Output]]], ...] = (
-    ("home", lambda site: (home_output(site),)), ("columns", column_outputs), ("articles", article_outputs),
-    ("units", unit_outputs), ("rectification", rectification_outputs), ("disclosure", disclosure_outputs),
+FAMILIES: tuple[tuple[str, Callable[[Site], Iterable[Output]] | Parted], ...] = (
+    ("home", _home_outputs), ("columns", column_outputs), ("articles", article_outputs),
+    ("units", unit_outputs), ("rectification", rectification_outputs),
+    ("ledger", Parted(ledger_parts, ledger_outputs)), ("disclosure", disclosure_outputs),
     ("pages", page_outputs), ("changes", changelog_outputs), ("bulletins", bulletin_outputs),
 )
 

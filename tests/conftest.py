@@ -77,10 +77,13 @@ def demo_twice(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def planned_stages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the stages of the plan (generator/families.py) that run from now on, in order."""
     from generator import families
+    from generator.plan import Parted
 
     calls: list[str] = []
 
     def noted(name, stage):  # type: ignore[no-untyped-def]
+        if isinstance(stage, Parted):  # noted once for each part planned
+            return Parted(stage.parts, lambda part, site: (calls.append(name), stage.make(part, site))[1])
         return lambda site: (calls.append(name), stage(site))[1]
 
     monkeypatch.setattr(families, "FAMILIES", tuple((name, noted(name, stage)) for name, stage in families.FAMILIES))
