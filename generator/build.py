@@ -18,7 +18,7 @@ from typing import Any
 
 from . import families, parallel, quick, search, urls
 from .bodies import Body, BodyStore
-from .cache import BuildCache, Written, code_fingerprint
+from .cache import BuildCache, Written, code_fingerprint, fingerprint
 from .compute import default_as_of
 from .errors import BuildFailed, Problems, SourceError
 from .feeds import Feed, plan_feeds
@@ -37,7 +37,7 @@ from .indexno import check_index_numbers, warn_dated_numbers
 from .jobs import Job, copy_jobs, image_jobs, other_jobs, page_jobs
 from .jobs import run as run_jobs
 from .links import check_links
-from .load.site import load_site
+from .load.site import load_site, read_markdown
 from .manifest import MANIFEST, manifest
 from .markdown import MarkdownRenderer, site_files
 from .model import Content, without_text
@@ -103,12 +103,13 @@ def render_bodies(content: Content, root: Path, problems: Problems, cache: Build
             results[number[key]] = (store.add(data), used, [])
     cached = {keys[n] for n in results}
     todo = [n for n in range(len(records)) if n not in results]
+    texts = {n: _text(root, cache, records[n][1], keys[n]) for n in todo}
     renderer = MarkdownRenderer(exists)
 
     def render(i: int) -> tuple[str, list[str], list[str]]:
         _, record, page = records[todo[i]]
         folder = record.origin.file.rsplit("/", 1)[0]
-        result = renderer.render(record.body, folder,
+        result = renderer.render(texts[todo[i]], folder,
                                  lambda path, page=page: urls.relative(urls.media(path), page))
         return result.html, result.assets, result.missing
 
@@ -123,7 +124,7 @@ def render_bodies(content: Content, root: Path, problems: Problems, cache: Build
     for n, (kind, record, _) in enumerate(records):
         body, used, missing = results.pop(n)
         for src in missing:
-            problems.add("E051", record.origin.at(_line_of(src, record.body, record.body_line)), src=src)
+            problems.add("E051", record.origin.at(_line_of(src, texts[n], record.body_line)), src=src)
         key = keys[n]
         if key is not None and not missing:
             if key not in cached:
@@ -135,6 +136,20 @@ def render_bodies(content: Content, root: Path, problems: Problems, cache: Build
         assets.update(urls.content_file(record.origin.file, i.src) for i in getattr(record, "images", ()))
     cache.remember_html(remember)
     return html, assets
+
+
+def _text(root: Path, cache: BuildCache, record: Any, key: bytes | None) -> str:
+    """The Markdown text of a record's body. A record read from the cache came without it
+    (the HTML is cached too): then the text is the cache's full copy of the record's file,
+    or the file itself."""
+    if record.body or key is None:
+        return record.body  # type: ignore[no-any-return]
+    name = record.origin.file
+    parsed = cache.records_of(name)
+    if parsed is None or fingerprint(parsed.digest, name, "0") != key:
+        read = read_markdown(root, name)
+        parsed = read[0] if read is not None else None
+    return parsed.records[0].body if parsed is not None and parsed.records else ""
 
 
 def _without_markdown(content: Content, known: Known) -> Content:
@@ -154,20 +169,22 @@ def _without_markdown(content: Content, known: Known) -> Content:
 
 def prepare(root: Path, problems: Problems | None = None, accept_removals: bool = False,
             cache: BuildCache | None = None, known: Known | None = None,
-            progress: Progress | None = None, history: History | None = None) -> Site:
+            progress: Progress | None = None, history: History | None = None,
+            stamps: Stamps | None = None) -> Site:
     """Load, validate and compute: everything but writing. Raises BuildFailed.
 
     `accept_removals`: let records that were published (committed) before disappear.
     `cache` (default: none) saves parsing and Markdown work between builds; `known` is
     filled with the fingerprint of every record read from a file. `history`: the content's
-    git history, if it was read already.
+    git history, if it was read already; `stamps`: the input files' sizes and mtimes, if
+    they were read already (`incremental.input_files`).
     """
     problems = problems if problems is not None else Problems()  # an empty one is falsy
     progress = progress or Progress()
     cache = cache or BuildCache.disabled()
     known = {} if known is None else known
     progress.stage("读取内容")
-    content = load_site(root, problems, cache, known)
+    content = load_site(root, problems, cache, known, stamps)
     cache.save()  # the records of new files, pickled, need not wait in memory
     if content is None:
         raise BuildFailed(problems)
@@ -234,7 +251,7 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
                 memo = dataclasses.replace(last, files=stamps)
             else:
                 known: Known = {}
-                site = prepare(root, problems, accept_removals, cache, known, progress, history)
+                site = prepare(root, problems, accept_removals, cache, known, progress, history, stamps)
                 cache.save()
                 report, memo = _write(root, site, Staging(out, previous, existing, folders), cache, known, code,
                                       problems, progress, (extra, stamps))

@@ -3,7 +3,8 @@
 Deleting it at any time only costs time: every entry is checked against what it was made
 from before it is used, and a build without it writes the same bytes. It holds
 
-- the records parsed from each source file, keyed by the file's path, size and mtime;
+- the records parsed from each source file, keyed by the file's path, size and mtime (with
+  their Markdown text, and, for a build that needs only the HTML of the bodies, without it);
 - the HTML of each Markdown body, keyed by the fingerprint of the file it came from;
 - for each output folder, what every output file was made from (its signature), and its
   size, mtime and SHA-256 as written, so that an unchanged page is neither rendered nor
@@ -33,8 +34,9 @@ from typing import Any, NamedTuple
 
 from . import __version__
 from .history import CACHE_DIR
+from .model import without_text
 
-DATABASE = "build-v1.sqlite"
+DATABASE = "build-v2.sqlite"  # the version of SCHEMA: a file of another is deleted
 JINJA_DIR = "jinja-v1"  # compiled templates (Jinja's own bytecode cache)
 # Libraries whose output ends up in the pages: a new version must not reuse old HTML.
 LIBRARIES = ("jinja2", "markdown", "pymdownx", "nh3", "feedgen", "yaml", "lxml")
@@ -42,7 +44,7 @@ LIBRARIES = ("jinja2", "markdown", "pymdownx", "nh3", "feedgen", "yaml", "lxml")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,
-                                    digest BLOB, records BLOB);
+                                    digest BLOB, records BLOB, light BLOB);
 CREATE TABLE IF NOT EXISTS html (key BLOB PRIMARY KEY, html BLOB, assets BLOB);
 CREATE TABLE IF NOT EXISTS outputs (folder TEXT, file TEXT, signature BLOB, size INTEGER,
                                     mtime INTEGER, sha256 TEXT, PRIMARY KEY (folder, file));
@@ -80,6 +82,14 @@ def fingerprint(digest: bytes, name: str, place: str) -> bytes:
     return hashlib.blake2b(digest + f"{name}:{place}".encode(), digest_size=16).digest()
 
 
+def light_blob(records: list[Any]) -> bytes | None:
+    """The records pickled without their Markdown text; None when none has any (then the
+    records themselves are as light)."""
+    if not any(getattr(r, "body", "") for r in records):
+        return None
+    return pickle.dumps([without_text(r) for r in records], protocol=pickle.HIGHEST_PROTOCOL)
+
+
 class Written(NamedTuple):
     """One output file as the last build left it (a tuple: a large site reads tens of
     thousands of them at every build)."""
@@ -113,6 +123,9 @@ class BuildCache:
         self.place_rows: list[tuple[Any, ...]] = []
         self._sources: dict[str, tuple[int, int]] | None = None  # path → (size, mtime) remembered
         if self.folder is not None:
+            for old in self.folder.glob("build-v*.sqlite*"):  # the cache of an older generator
+                if not old.name.startswith(DATABASE):
+                    old.unlink(missing_ok=True)
             try:
                 self.db = self._open(self.folder / DATABASE, code or code_fingerprint())
             except (OSError, sqlite3.Error):
@@ -189,14 +202,16 @@ class BuildCache:
             self._sources = {p: (s, m) for p, s, m in self._read("SELECT path, size, mtime FROM sources")}
         return self._sources.get(path) == (size, mtime_ns)
 
-    def parsed(self, paths: list[str]) -> Iterator[Parsed | None]:
+    def parsed(self, paths: list[str], light: bool = False) -> Iterator[Parsed | None]:
         """The remembered records of each file (None where they cannot be read), a few
-        hundred files at a time: the records of a whole site need not be in memory twice."""
+        hundred files at a time: the records of a whole site need not be in memory twice.
+        `light`: without their Markdown text (`model.without_text`), a ninth of the bytes."""
+        column = "COALESCE(light, records)" if light else "records"
         for start in range(0, len(paths), 500):
             chunk = tuple(paths[start : start + 500])
             marks = ",".join("?" * len(chunk))
             rows = {p: (d, r) for p, d, r in
-                    self._read(f"SELECT path, digest, records FROM sources WHERE path IN ({marks})", chunk)}
+                    self._read(f"SELECT path, digest, {column} FROM sources WHERE path IN ({marks})", chunk)}
             for path in chunk:
                 try:
                     digest, blob = rows[path]
@@ -204,11 +219,15 @@ class BuildCache:
                 except Exception:  # gone meanwhile, or not what this code wrote: parse it again
                     yield None
 
-    def remember_parsed(self, path: str, size: int, mtime_ns: int, parsed: Parsed, blob: bytes) -> None:
-        """`blob`: the records pickled. The place of each record goes with its fingerprint."""
+    def remember_parsed(self, path: str, size: int, mtime_ns: int, parsed: Parsed, blob: bytes,
+                        light: bytes | None = None) -> None:
+        """`blob`: the records pickled; `light`: without their text (`light_blob`), worked
+        out here when not given. The place of each record goes with its fingerprint."""
         if self.db is None:
             return
-        self.parsed_rows.append((path, size, mtime_ns, parsed.digest, blob))
+        if light is None:
+            light = light_blob(parsed.records)
+        self.parsed_rows.append((path, size, mtime_ns, parsed.digest, blob, light))
         self.place_rows += [(fingerprint(parsed.digest, path, place), path, place)
                             for _, place in records_and_places(parsed.records)]
 
@@ -293,7 +312,7 @@ class BuildCache:
         """Write what this build added, in one transaction."""
         if self.db is None or not (self.pending or self.parsed_rows):
             return
-        pending = [("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)", self.parsed_rows),
+        pending = [("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?)", self.parsed_rows),
                    ("INSERT OR REPLACE INTO places VALUES (?, ?, ?)", self.place_rows), *self.pending]
         try:
             self.db.execute("BEGIN IMMEDIATE")

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import errors_of, write
 
 from generator.build import build
+from generator.errors import BuildFailed
 
 
 def photo_news(site: Path, *sources: str) -> None:
@@ -54,3 +56,19 @@ def test_a_folder_or_a_missing_file_is_not_an_image(small_site: Path) -> None:
     (small_site / "content/news/folder.jpg").mkdir()
     photo_news(small_site, "folder.jpg", "../news/missing.jpg", "../../content/news/folder.jpg")
     assert codes(small_site) == [("content/news/photo.md", line, "E051") for line in (7, 8, 9)]
+
+
+def test_a_body_whose_image_was_missing_is_published_once_the_image_is_there(small_site: Path,
+                                                                             tmp_path: Path) -> None:
+    """The failed build cached the file's records, which a build reads without their text
+    (only the HTML of a body is needed, and it is cached): a body whose HTML the cache does
+    not have is made from the text of the cache's full copy."""
+    write(small_site, "content/news/scene.md",
+          "---\ntitle: 现场新闻\ndate: 2014-06-02\ncolumn: news\n---\n整改现场一角。\n\n![现场](scene.jpg)\n")
+    assert codes(small_site) == [("content/news/scene.md", 8, "E051")]
+    with pytest.raises(BuildFailed):
+        build(small_site, tmp_path / "out")
+    write(small_site, "content/news/scene.jpg", "jpeg bytes")
+    build(small_site, tmp_path / "out")
+    page = (tmp_path / "out/news/scene/index.html").read_text(encoding="utf-8")
+    assert "整改现场一角。" in page and "scene.jpg" in page

@@ -25,9 +25,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .. import parallel
-from ..cache import BuildCache, Parsed, fingerprint, records_and_places
+from ..cache import BuildCache, Parsed, fingerprint, light_blob, records_and_places
 from ..errors import Problems, Source, SourceError, relpath
 from ..fields import Slug, build_record
+from ..incremental import Stamps
 from ..model import (
     Article,
     Commitment,
@@ -60,10 +61,12 @@ class SiteFiles:
     which later tells which pages show something that changed.
     """
 
-    def __init__(self, root: Path, problems: Problems, cache: BuildCache | None = None):
+    def __init__(self, root: Path, problems: Problems, cache: BuildCache | None = None,
+                 stamps: Stamps | None = None):
         self.root = root.resolve()
         self.problems = problems
         self.cache = cache or BuildCache.disabled()
+        self.stamps = stamps or {}  # path → (size, mtime) as the build found them (incremental.input_files)
         self.fingerprints: dict[int, tuple[object, bytes]] = {}  # id(record) → (record, fingerprint)
         self.present: set[str] = set()  # every source file looked at, site-relative
         self._digest: bytes | None = None  # of the file `text` read last
@@ -143,26 +146,30 @@ class SiteFiles:
         without problems, else `parse(path)` (in worker processes when there are many files),
         then remembered."""
         found: list[list[T]] = [[] for _ in paths]
-        todo: list[tuple[int, str, os.stat_result]] = []
-        remembered: list[tuple[int, str, os.stat_result]] = []
+        todo: list[tuple[int, str, tuple[int, int]]] = []
+        remembered: list[tuple[int, str, tuple[int, int]]] = []
         for n, path in enumerate(paths):
             name = self.name(path)
             self.present.add(name)
-            try:
-                stat = path.stat()
-            except OSError:
-                found[n] = parse(path)  # which reports why it cannot be read
-                continue
-            unchanged = self.cache.unchanged(name, stat.st_size, stat.st_mtime_ns)
-            (remembered if unchanged else todo).append((n, name, stat))
-        for entry, parsed in zip(remembered, self.cache.parsed([name for _, name, _ in remembered]), strict=True):
+            stamp = self.stamps.get(str(path))
+            if stamp is None:
+                try:
+                    stat = path.stat()
+                except OSError:
+                    found[n] = parse(path)  # which reports why it cannot be read
+                    continue
+                stamp = (stat.st_size, stat.st_mtime_ns)
+            (remembered if self.cache.unchanged(name, *stamp) else todo).append((n, name, stamp))
+        # without their Markdown text: the HTML of an unchanged body is in the cache (build.render_bodies)
+        for entry, parsed in zip(remembered, self.cache.parsed([name for _, name, _ in remembered], light=True),
+                                 strict=True):
             if parsed is None:
                 todo.append(entry)
             else:
                 found[entry[0]] = self._known(entry[1], parsed)
         todo.sort(key=lambda entry: entry[0])
         results = parallel.run(len(todo), lambda i: self._parse(paths[todo[i][0]], parse))
-        for (n, name, stat), (digest, blob, errors) in zip(todo, results, strict=True):
+        for (n, name, stamp), (digest, blob, light, errors) in zip(todo, results, strict=True):
             self.problems.errors.extend(errors)
             parsed = Parsed(digest or b"", pickle.loads(blob))
             if digest is None:
@@ -170,16 +177,18 @@ class SiteFiles:
                 continue
             found[n] = self._known(name, parsed)
             if not errors:
-                self.cache.remember_parsed(name, stat.st_size, stat.st_mtime_ns, parsed, blob)
+                self.cache.remember_parsed(name, *stamp, parsed, blob, light)
         return found
 
-    def _parse(self, path: Path, parse: Callable[[Path], list[T]]) -> tuple[bytes | None, bytes, list[SourceError]]:
-        """(digest of the file, its records pickled, its problems): what travels back from
-        a worker process."""
+    def _parse(self, path: Path, parse: Callable[[Path], list[T]]
+               ) -> tuple[bytes | None, bytes, bytes | None, list[SourceError]]:
+        """(digest of the file, its records pickled with and without their text, its
+        problems): what travels back from a worker process."""
         saved, self.problems, self._digest = self.problems, Problems(), None
         try:
             records = parse(path)
-            return self._digest, pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL), self.problems.errors
+            return (self._digest, pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL), light_blob(records),
+                    self.problems.errors)
         finally:
             self.problems = saved
 
@@ -324,13 +333,15 @@ def _load_commitment(files: SiteFiles, path: Path) -> Commitment | None:
 
 
 def load_site(root: Path, problems: Problems, cache: BuildCache | None = None,
-              fingerprints: dict[int, tuple[object, bytes]] | None = None) -> Content | None:
+              fingerprints: dict[int, tuple[object, bytes]] | None = None,
+              stamps: Stamps | None = None) -> Content | None:
     """Read every source of the site; None if the configuration itself is unusable.
 
     `cache`: where unchanged files' records are remembered between builds; `fingerprints`
-    is filled with id(record) → (record, fingerprint) for every record read from a file.
+    is filled with id(record) → (record, fingerprint) for every record read from a file;
+    `stamps`: the size and mtime of the files, when the build found them already.
     """
-    files = SiteFiles(root, problems, cache)
+    files = SiteFiles(root, problems, cache, stamps)
     config = load_config(files)
     yml = (".yml", ".yaml")
     content = Content(
