@@ -377,9 +377,9 @@ def bulletin_outputs(site: Site) -> Iterator[Output]:
     for i, b in enumerate(site.bulletins):  # newest first
         yield Output(urls.bulletin(b.number), "bulletin.html", f"{name}第{b.number}期", "bulletins",
                      ((name, urls.BULLETINS), (f"第{b.number}期", "")),
-                     {"bulletin": b, "name": name, "units": site.units,
-                      "newer": site.bulletins[i - 1] if i > 0 else None,
-                      "older": site.bulletins[i + 1] if i + 1 < len(site.bulletins) else None},
+                     {"bulletin": b, "name": name, "units": site.units,  # of the neighbours, their periods only:
+                      "newer": site.bulletins[i - 1].period if i > 0 else None,  # what they hold does not show
+                      "older": site.bulletins[i + 1].period if i + 1 < len(site.bulletins) else None},
                      date=b.period.end)
 
 
