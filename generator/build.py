@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import families, parallel, quick, search, urls
-from .bodies import Body, BodyStore
+from .bodies import Body, BodyStore, CachedBodies
 from .cache import BuildCache, Written, code_fingerprint, fingerprint
 from .compute import default_as_of
 from .errors import BuildFailed, Problems, SourceError
@@ -36,7 +36,7 @@ from .incremental import (
 from .indexno import check_index_numbers, warn_dated_numbers
 from .jobs import Job, copy_jobs, image_jobs, other_jobs, page_jobs
 from .jobs import run as run_jobs
-from .links import check_links
+from .links import check_links, hrefs
 from .load.site import load_site, read_markdown
 from .manifest import MANIFEST, manifest
 from .markdown import MarkdownRenderer, site_files
@@ -82,12 +82,12 @@ def _line_of(text: str, body: str, body_line: int | None) -> int | None:
 
 def render_bodies(content: Content, root: Path, problems: Problems, cache: BuildCache | None = None,
                   known: Known | None = None, progress: Progress | None = None,
-                  ) -> tuple[dict[tuple[str, str], Body | str], set[str]]:
-    """Every Markdown body → safe HTML (kept in a `BodyStore`), keyed by (kind, id); plus
-    the images they use.
+                  ) -> tuple[dict[tuple[str, str], Body | str], dict[tuple[str, str], list[str]], set[str]]:
+    """Every Markdown body → safe HTML, keyed by (kind, id), as a `Body` that reads it when
+    used (bodies.py); the links in each body; the images they use.
 
-    A body whose file is unchanged (same fingerprint) comes from the cache, as long as the
-    images it uses are still there; the others are rendered in parallel.
+    A body whose file is unchanged (same fingerprint) is the cache's, as long as the images
+    it uses are still there; the others are rendered in parallel.
     """
     cache, known, progress = cache or BuildCache.disabled(), known or {}, progress or Progress()
     exists = site_files(root)
@@ -95,47 +95,52 @@ def render_bodies(content: Content, root: Path, problems: Problems, cache: Build
     records += [("meeting", m, urls.meeting(m)) for m in content.meetings]
     records += [("page", p, urls.page(p)) for p in content.pages]
     keys = [known[id(r)][1] if id(r) in known else None for _, r, _ in records]
-    store = BodyStore()
     number = {key: n for n, key in enumerate(keys) if key is not None}
-    results: dict[int, tuple[Body | str, list[str], list[str]]] = {}
-    for key, data, used in cache.html(list(number)):
-        if all(exists(path) for path in used):
-            results[number[key]] = (store.add(data), used, [])
+    results: dict[int, tuple[Body | str, list[str], list[str], list[str]]] = {}  # (body, assets, missing, links)
+    if cache.database is not None:
+        in_cache = CachedBodies(cache.database)
+        for key, size, used, links in cache.bodies(list(number)):
+            if all(exists(path) for path in used):
+                results[number[key]] = (in_cache.add(key, size), used, [], links)
     cached = {keys[n] for n in results}
     todo = [n for n in range(len(records)) if n not in results]
     texts = {n: _text(root, cache, records[n][1], keys[n]) for n in todo}
     renderer = MarkdownRenderer(exists)
 
-    def render(i: int) -> tuple[str, list[str], list[str]]:
+    def render(i: int) -> tuple[str, list[str], list[str], list[str]]:
         _, record, page = records[todo[i]]
         folder = record.origin.file.rsplit("/", 1)[0]
         result = renderer.render(texts[todo[i]], folder,
                                  lambda path, page=page: urls.relative(urls.media(path), page))
-        return result.html, result.assets, result.missing
+        return result.html, result.assets, result.missing, hrefs(result.html)
 
     progress.stage("转换正文", len(todo))
     fresh = parallel.run(len(todo), render, progress.advance)
+    store = BodyStore()
     for n in reversed(range(len(todo))):  # each text is let go once it is in the store
-        text, used, missing = fresh.pop()
-        results[todo[n]] = (store.add(text), used, missing)
+        text, used, missing, links = fresh.pop()
+        results[todo[n]] = (store.add(text), used, missing, links)
     html: dict[tuple[str, str], Body | str] = {}
+    body_hrefs: dict[tuple[str, str], list[str]] = {}
     assets: set[str] = set()
     remember = {}
     for n, (kind, record, _) in enumerate(records):
-        body, used, missing = results.pop(n)
+        body, used, missing, links = results.pop(n)
         for src in missing:
             problems.add("E051", record.origin.at(_line_of(src, texts[n], record.body_line)), src=src)
         key = keys[n]
         if key is not None and not missing:
             if key not in cached:
-                remember[key] = (body, used)
+                remember[key] = (body, used, links)
             if body:  # the HTML is made from the record's file alone: known by its fingerprint
                 known[id(body)] = (body, key + b"html")
         assets.update(used)
         html[(kind, record.id)] = body
+        if links:
+            body_hrefs[(kind, record.id)] = links
         assets.update(urls.content_file(record.origin.file, i.src) for i in getattr(record, "images", ()))
     cache.remember_html(remember)
-    return html, assets
+    return html, body_hrefs, assets
 
 
 def _text(root: Path, cache: BuildCache, record: Any, key: bytes | None) -> str:
@@ -195,7 +200,7 @@ def prepare(root: Path, problems: Problems | None = None, accept_removals: bool 
     if not accept_removals:
         check_removals(history, content, problems)
     _raise_if(problems)
-    html, assets = render_bodies(content, root, problems, cache, known, progress)
+    html, body_hrefs, assets = render_bodies(content, root, problems, cache, known, progress)
     _raise_if(problems)
     content = _without_markdown(content, known)
     progress.stage("统计")
@@ -204,6 +209,7 @@ def prepare(root: Path, problems: Problems | None = None, accept_removals: bool 
     _raise_if(problems)
     warn_quiet_columns(site.config, site.columns, site.as_of, problems)
     warn_dated_numbers(content.documents, content.config, history, problems)
+    site.hrefs = body_hrefs
     site.assets = sorted(assets)
     site.asset_sizes = {asset: (root / asset).stat().st_size for asset in site.assets}
     return site

@@ -5,7 +5,8 @@ from before it is used, and a build without it writes the same bytes. It holds
 
 - the records parsed from each source file, keyed by the file's path, size and mtime (with
   their Markdown text, and, for a build that needs only the HTML of the bodies, without it);
-- the HTML of each Markdown body, keyed by the fingerprint of the file it came from;
+- the HTML of each Markdown body, keyed by the fingerprint of the file it came from, with
+  the images it uses and the links it holds;
 - for each output folder, what every output file was made from (its signature), and its
   size, mtime and SHA-256 as written, so that an unchanged page is neither rendered nor
   rewritten;
@@ -36,7 +37,7 @@ from . import __version__
 from .history import CACHE_DIR
 from .model import without_text
 
-DATABASE = "build-v2.sqlite"  # the version of SCHEMA: a file of another is deleted
+DATABASE = "build-v3.sqlite"  # the version of SCHEMA: a file of another is deleted
 JINJA_DIR = "jinja-v1"  # compiled templates (Jinja's own bytecode cache)
 # Libraries whose output ends up in the pages: a new version must not reuse old HTML.
 LIBRARIES = ("jinja2", "markdown", "pymdownx", "nh3", "feedgen", "yaml", "lxml")
@@ -45,7 +46,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,
                                     digest BLOB, records BLOB, light BLOB);
-CREATE TABLE IF NOT EXISTS html (key BLOB PRIMARY KEY, html BLOB, assets BLOB);
+CREATE TABLE IF NOT EXISTS html (key BLOB PRIMARY KEY, html BLOB, assets BLOB, links BLOB);
 CREATE TABLE IF NOT EXISTS outputs (folder TEXT, file TEXT, signature BLOB, size INTEGER,
                                     mtime INTEGER, sha256 TEXT, PRIMARY KEY (folder, file));
 CREATE TABLE IF NOT EXISTS memo (key TEXT PRIMARY KEY, value BLOB);
@@ -256,13 +257,30 @@ class BuildCache:
                                                 chunk):
                 yield key, html, pickle.loads(assets)
 
-    def remember_html(self, entries: dict[bytes, tuple[Any, list[str]]]) -> None:
-        """The HTML (text, or a bodies.Body) goes in as UTF-8 bytes, encoded only while it is
-        written: handing the text itself to SQLite would leave a UTF-8 copy of it attached to
-        every string."""
-        self._write("INSERT OR REPLACE INTO html VALUES (?, ?, ?)",
-                    ((key, html.encode("utf-8") if isinstance(html, str) else bytes(html), pickle.dumps(assets))
-                     for key, (html, assets) in entries.items()),
+    def bodies(self, keys: list[bytes]) -> Iterator[tuple[bytes, int, list[str], list[str]]]:
+        """(key, the size of the HTML in bytes, the assets it uses, the links it holds) of each
+        remembered body among `keys`: what a build needs to know of a body without reading
+        it (bodies.CachedBodies reads it if a page needs it)."""
+        for start in range(0, len(keys), 500):
+            chunk = tuple(keys[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for key, size, assets, links in self._read(
+                    f"SELECT key, length(html), assets, links FROM html WHERE key IN ({marks})", chunk):
+                yield key, size, pickle.loads(assets), pickle.loads(links)
+
+    @property
+    def database(self) -> Path | None:
+        """The cache's file, while it is usable."""
+        return self.folder / DATABASE if self.db is not None and self.folder is not None else None
+
+    def remember_html(self, entries: dict[bytes, tuple[Any, list[str], list[str]]]) -> None:
+        """key → (HTML, assets, links). The HTML (text, or a bodies.Body) goes in as UTF-8
+        bytes, encoded only while it is written: handing the text itself to SQLite would
+        leave a UTF-8 copy of it attached to every string."""
+        self._write("INSERT OR REPLACE INTO html VALUES (?, ?, ?, ?)",
+                    ((key, html.encode("utf-8") if isinstance(html, str) else bytes(html), pickle.dumps(assets),
+                      pickle.dumps(links))
+                     for key, (html, assets, links) in entries.items()),
                     lazily=True)
 
     # ---- output folders --------------------------------------------------------------

@@ -163,14 +163,20 @@ def field_links(site: Site) -> Iterator[Link]:
     yield from (Link(r.url, r.origin.key("url")) for r in site.content.rules if r.url)
 
 
+def hrefs(body_html: str) -> list[str]:
+    """The `href`s of the links in a body's HTML, as written there (entities not decoded);
+    kept with the body in the build cache, so a check of the links need not read the body."""
+    return _HREF.findall(body_html)
+
+
 def body_links(site: Site) -> Iterator[Link]:
-    """The links of every Markdown body, with the page it is shown on."""
+    """The links of every Markdown body (`Site.hrefs`), with the page it is shown on."""
     records: list[tuple[str, Article | Meeting | Page, str]]
     records = [(r.kind, r, urls.article(r)) for r in (*site.content.articles, *site.content.documents)]
     records += [("meeting", m, urls.meeting(m)) for m in site.content.meetings]
     records += [("page", p, urls.page(p)) for p in site.content.pages]
     for kind, record, page in records:
-        for href in _HREF.findall(str(site.body(kind, record.id))):
+        for href in site.hrefs.get((kind, record.id), ()):
             yield Link(html.unescape(href), record.origin, page, record.body_line)
 
 
@@ -178,7 +184,7 @@ def body_links_exist(config: SiteConfig, body: str, page: str, names: Iterable[s
     """Whether every link into the site in one body names a file among `names` (a quick
     build asks this of an edited body; when not, the full build reports E056)."""
     files, resolver = SiteFiles((*names, urls.MANIFEST), config.search), Resolver(config)
-    targets = (resolver.target(html.unescape(href), page) for href in _HREF.findall(body))
+    targets = (resolver.target(html.unescape(href), page) for href in hrefs(body))
     return all(found is None or files.exists(found.path) for found in targets)
 
 

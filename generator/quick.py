@@ -39,7 +39,7 @@ from .cache import BuildCache, Parsed, Written, fingerprint, records_and_places
 from .errors import SourceError
 from .feeds import Deferred, Feed, render_feed, render_json_feed
 from .incremental import Stamps, cached_template_inputs
-from .links import body_links_exist
+from .links import body_links_exist, hrefs
 from .load.site import read_markdown
 from .markdown import MarkdownRenderer, site_files
 from .model import Meeting, Page, without_text
@@ -190,7 +190,7 @@ class Made:
     files: dict[str, tuple[bytes | str, bytes]] = field(default_factory=dict)
     snapshots: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
     parsed: dict[str, tuple[tuple[int, int], Parsed, bytes]] = field(default_factory=dict)  # file → (stamp, records, pickled)
-    html: dict[bytes, tuple[str, list[str]]] = field(default_factory=dict)  # fingerprint → (body HTML, assets)
+    html: dict[bytes, tuple[str, list[str], list[str]]] = field(default_factory=dict)  # fingerprint → (body HTML, assets, links)
     as_of: Any = None
 
 
@@ -243,7 +243,7 @@ def _body(root: Path, cache: BuildCache, name: str, record: Any, place: str, old
     if result.missing or sorted(result.assets) != sorted(before[0][2]) \
             or not body_links_exist(config, result.html, page, previous):
         return False
-    made.html[fingerprint(edit.parsed.digest, name, place)] = (result.html, result.assets)
+    made.html[fingerprint(edit.parsed.digest, name, place)] = (result.html, result.assets, hrefs(result.html))
     edit.bodies[place], edit.before[place] = result.html, before[0][1].decode("utf-8")
     return True
 

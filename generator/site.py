@@ -78,6 +78,7 @@ class Site:
     changelog: list[LogEntry] = field(default_factory=list)  # 更正与变更记录, newest first
     bulletins: list[Bulletin] = field(default_factory=list)  # 简报, newest first
     asset_sizes: dict[str, int] = field(default_factory=dict)  # asset → size in bytes (feed enclosures)
+    hrefs: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (kind, id) → the links in its body
 
     @property
     def newest(self) -> dt.date:

@@ -172,3 +172,13 @@ def test_gongshi_check_reports_it_too(small_site: Path, capsys: pytest.CaptureFi
     said = capsys.readouterr().err
     assert f"{LEDGER}:{line_of(small_site, LEDGER, '            url: ')}" in said and "E056" in said
     assert not (small_site / "site").exists()  # a check writes nothing
+
+
+def test_a_page_removed_under_a_cached_body_link_is_an_error(small_site: Path, tmp_path: Path) -> None:
+    """The second build takes the body's links from the build cache, not from its text."""
+    with_body(small_site, "[督导组](/qzlx/pages/groups/)")
+    write(small_site, "content/pages/groups.md", "---\ntitle: 督导组\n---\n电话。\n")
+    assert build_errors(small_site, tmp_path / "out") == []
+    (small_site / "content/pages/groups.md").unlink()
+    [error] = build_errors(small_site, tmp_path / "out")
+    assert (error.file, error.line, error.code) == (NEWS, line_of(small_site, NEWS, "pages/groups/"), "E056")
