@@ -18,9 +18,10 @@ are a function of what it read: when none of that changed, nothing it did can ha
 A ledger edit thus plans again the ledger pages, the unit pages, the home page and the
 bulletins, and not the 14,000 article pages and the column lists, which read none of it.
 
-A stage may come in parts (`plan.Parted`): the ledger pages are one family per unit, whose
-key also holds the fingerprint of that unit's part (its items' states and tally), so an
-edit of one ledger plans again that ledger's pages, not the 3,800 pages of every ledger.
+A stage may come in parts (`plan.Parted`): the ledger pages, and the unit pages, are one
+family per unit, whose key also holds the fingerprint of that unit's part (its items'
+states and tally, what it published), so an edit of one ledger plans again that ledger's
+pages and its unit's page, not the 3,800 pages of every ledger and the 200 unit pages.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from .bulletins import bulletin_name
 from .compute import ItemState, Tally
 from .feeds import Feed
 from .history import History
-from .model import CATEGORIES, Article, SiteConfig, Unit
+from .model import CATEGORIES, Article, SiteConfig, SupervisionGroup, Unit
 from .opendata import (
     COMMITMENT_COLUMNS,
     DOCUMENT_COLUMNS,
@@ -27,7 +27,7 @@ from .opendata import (
     ITEM_COLUMNS,
     DataSet,
 )
-from .site import Site
+from .site import Site, UnitIndex
 
 if TYPE_CHECKING:
     from .pagemeta import PageMeta
@@ -251,20 +251,37 @@ def unit_outputs(site: Site) -> Iterator[Output]:
     kinds: dict[str, list[Any]] = {}
     for unit in site.units.values():
         kinds.setdefault(unit.kind, []).append(unit)
-    groups = {g.id: g for g in site.config.supervision_groups}
     yield Output(urls.UNITS, "units.html", "参加单位", section="units", crumbs=(("参加单位", ""),),
                  context={"kinds": kinds, "tallies": site.rect.unit_tallies})
-    for unit in site.units.values():
-        yield Output(
-            urls.unit(unit.id), "unit.html", unit.name, section="units",
-            crumbs=(("参加单位", urls.UNITS), (unit.name, "")),
-            context={"unit": unit, "index": site.unit_index[unit.id],
-                     "parent": site.units.get(unit.parent or ""),
-                     "group": groups.get(unit.supervision_group or ""),
-                     "items": site.rect.by_unit.get(unit.id, []),
-                     "tally": site.rect.unit_tallies.get(unit.id),
-                     "commitment_states": site.commitment_states},
-        )
+
+
+@dataclass(frozen=True)
+class UnitPart:
+    """What a unit's page is made from, besides the configuration: a family of its own
+    (`Parted`), so that an edit of one unit's records plans again that unit's page only."""
+
+    unit: Unit
+    index: UnitIndex
+    parent: Unit | None
+    group: SupervisionGroup | None
+    items: tuple[ItemState, ...]
+    tally: Tally | None
+
+
+def unit_parts(site: Site) -> dict[str, UnitPart]:
+    groups = {g.id: g for g in site.config.supervision_groups}
+    return {unit.id: UnitPart(unit, site.unit_index[unit.id], site.units.get(unit.parent or ""),
+                              groups.get(unit.supervision_group or ""), tuple(site.rect.by_unit.get(unit.id, ())),
+                              site.rect.unit_tallies.get(unit.id))
+            for unit in site.units.values()}
+
+
+def unit_page(part: UnitPart, site: Site) -> Iterator[Output]:
+    unit = part.unit
+    yield Output(urls.unit(unit.id), "unit.html", unit.name, section="units",
+                 crumbs=(("参加单位", urls.UNITS), (unit.name, "")),
+                 context={"unit": unit, "index": part.index, "parent": part.parent, "group": part.group,
+                          "items": part.items, "tally": part.tally})
 
 
 def rectification_outputs(site: Site) -> Iterator[Output]:
@@ -452,7 +469,7 @@ class Parted(NamedTuple):
 # the stages of the plan, each a family of pages made from the site alone (families.py)
 FAMILIES: tuple[tuple[str, Callable[[Site], Iterable[Output]] | Parted], ...] = (
     ("home", _home_outputs), ("columns", column_outputs), ("articles", article_outputs),
-    ("units", unit_outputs), ("rectification", rectification_outputs),
+    ("units", unit_outputs), ("unit", Parted(unit_parts, unit_page)), ("rectification", rectification_outputs),
     ("ledger", Parted(ledger_parts, ledger_outputs)), ("disclosure", disclosure_outputs),
     ("pages", page_outputs), ("changes", changelog_outputs), ("bulletins", bulletin_outputs),
 )

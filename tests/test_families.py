@@ -118,10 +118,11 @@ def test_reads_notes_what_is_read_of_the_site_and_of_its_content() -> None:
     assert reads._seen == {"units", "content.ledgers"}
 
 
-def test_an_edit_of_one_ledger_plans_again_that_ledgers_pages_only(small_site: Path, tmp_path: Path,
+def test_an_edit_of_one_ledger_plans_again_that_ledgers_and_units_pages_only(small_site: Path, tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each unit's ledger pages are a family of their own (plan.Parted): the other ledgers'
-    pages are kept, and the output is still that of a clean build."""
+    """Each unit's ledger pages, and each unit's page, are a family of their own
+    (plan.Parted): the other units' pages are kept, and the output is still that of a
+    clean build."""
     (small_site / "content/rectification/street.yml").write_text(
         "unit: street\nitems:\n  - id: s01\n    problem: 背街小巷路灯不亮\n    category: 最后一公里\n"
         "    measures: [更换路灯]\n    owner: 城管科\n    deadline: 2014-08-30\n    status: 整改中\n",
@@ -131,6 +132,6 @@ def test_an_edit_of_one_ledger_plans_again_that_ledgers_pages_only(small_site: P
     calls = planned_stages(monkeypatch)
     CHANGES["ledger status"](small_site)  # the edu ledger
     build(small_site, out)
-    assert calls.count("ledger") == 1 and "rectification" in calls
+    assert calls.count("ledger") == 1 and calls.count("unit") == 1 and "rectification" in calls
     assert tree(out) == clean(small_site, tmp_path)
     assert "背街小巷路灯不亮" in (out / "rectification/street/s01/index.html").read_text(encoding="utf-8")
