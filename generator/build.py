@@ -18,7 +18,7 @@ from typing import Any
 
 from . import families, parallel, quick, search, urls
 from .bodies import Body, BodyStore, CachedBodies
-from .cache import BuildCache, Written, code_fingerprint, fingerprint
+from .cache import BuildCache, Written, code_fingerprint
 from .compute import default_as_of
 from .errors import BuildFailed, Problems, SourceError
 from .feeds import Feed, plan_feeds
@@ -82,19 +82,22 @@ def _line_of(text: str, body: str, body_line: int | None) -> int | None:
 
 def render_bodies(content: Content, root: Path, problems: Problems, cache: BuildCache | None = None,
                   known: Known | None = None, progress: Progress | None = None,
+                  body_keys: dict[int, bytes] | None = None,
                   ) -> tuple[dict[tuple[str, str], Body | str], dict[tuple[str, str], list[str]], set[str]]:
     """Every Markdown body → safe HTML, keyed by (kind, id), as a `Body` that reads it when
     used (bodies.py); the links in each body; the images they use.
 
-    A body whose file is unchanged (same fingerprint) is the cache's, as long as the images
-    it uses are still there; the others are rendered in parallel.
+    A body whose file is unchanged (the same fingerprint in `body_keys`, id(record) → key)
+    is the cache's, as long as the images it uses are still there; the others are rendered
+    in parallel. Each body made from a file goes into `known` by that fingerprint.
     """
     cache, known, progress = cache or BuildCache.disabled(), known or {}, progress or Progress()
     exists = site_files(root)
     records = [(a.kind, a, urls.article(a)) for a in (*content.articles, *content.documents)]
     records += [("meeting", m, urls.meeting(m)) for m in content.meetings]
     records += [("page", p, urls.page(p)) for p in content.pages]
-    keys = [known[id(r)][1] if id(r) in known else None for _, r, _ in records]
+    body_keys = body_keys or {}
+    keys = [body_keys.get(id(r)) for _, r, _ in records]
     number = {key: n for n, key in enumerate(keys) if key is not None}
     results: dict[int, tuple[Body | str, list[str], list[str], list[str]]] = {}  # (body, assets, missing, links)
     if cache.database is not None:
@@ -151,7 +154,7 @@ def _text(root: Path, cache: BuildCache, record: Any, key: bytes | None) -> str:
         return record.body  # type: ignore[no-any-return]
     name = record.origin.file
     parsed = cache.records_of(name)
-    if parsed is None or fingerprint(parsed.digest, name, "0") != key:
+    if parsed is None or parsed.body_key(name, "0") != key:
         read = read_markdown(root, name)
         parsed = read[0] if read is not None else None
     return parsed.records[0].body if parsed is not None and parsed.records else ""
@@ -188,8 +191,9 @@ def prepare(root: Path, problems: Problems | None = None, accept_removals: bool 
     progress = progress or Progress()
     cache = cache or BuildCache.disabled()
     known = {} if known is None else known
+    body_keys: dict[int, bytes] = {}
     progress.stage("读取内容")
-    content = load_site(root, problems, cache, known, stamps)
+    content = load_site(root, problems, cache, known, stamps, body_keys)
     cache.save()  # the records of new files, pickled, need not wait in memory
     if content is None:
         raise BuildFailed(problems)
@@ -200,7 +204,7 @@ def prepare(root: Path, problems: Problems | None = None, accept_removals: bool 
     if not accept_removals:
         check_removals(history, content, problems)
     _raise_if(problems)
-    html, body_hrefs, assets = render_bodies(content, root, problems, cache, known, progress)
+    html, body_hrefs, assets = render_bodies(content, root, problems, cache, known, progress, body_keys)
     _raise_if(problems)
     content = _without_markdown(content, known)
     progress.stage("统计")
@@ -342,6 +346,7 @@ def _write(root: Path, site: Site, staging: Staging, cache: BuildCache, known: K
         raise
     cache.remember_snapshots(staging.out, snapshots)
     cache.remember(f"families:{staging.out}", recorded)
+    cache.remember(f"quick-edits:{staging.out}", [])  # families.recalled: none since this build
     return BuildReport(page_count, len(files), 0.0, staging.out, written=written, removed=removed,
                        warnings=problems.warnings), memo
 
@@ -361,6 +366,9 @@ def _write_quick(staging: Staging, cache: BuildCache, made: quick.Made, memo: qu
         staging.discard()
         raise
     cache.remember_snapshots(staging.out, made.snapshots)
+    # the bodies it changed and the files it wrote, for the families of the next full build
+    edits = cache.memo(f"quick-edits:{staging.out}") or []
+    cache.remember(f"quick-edits:{staging.out}", [*edits, (made.swaps, {n: s for n, (_, s) in made.files.items()})])
     for name, (stamp, parsed, blob) in made.parsed.items():
         cache.remember_parsed(name, *stamp, parsed, blob)
     cache.remember_html(made.html)

@@ -103,10 +103,26 @@ class Written(NamedTuple):
 
 @dataclass(frozen=True)
 class Parsed:
-    """The records one source file gave, with the digest of its bytes."""
+    """The records one source file gave, with the digest of its bytes, and the digest of
+    the records without their Markdown text (their `shape`)."""
 
     digest: bytes
     records: list[Any]
+    shape: bytes = b""
+
+    def key(self, name: str, place: str) -> bytes:
+        """The fingerprint of the record at `place`: its values but the text of its body,
+        so that an edit of a body leaves it as it was (`body_key` follows the text)."""
+        return fingerprint(self.shape, name, place)
+
+    def body_key(self, name: str, place: str) -> bytes:
+        """The fingerprint of the body of the record at `place`: the whole file's bytes."""
+        return fingerprint(self.digest, name, place)
+
+
+def shape(blob: bytes, light: bytes | None) -> bytes:
+    """The digest of a file's records without their text, from their pickles (`light_blob`)."""
+    return hashlib.blake2b(light if light is not None else blob, digest_size=16).digest()
 
 
 class BuildCache:
@@ -211,12 +227,14 @@ class BuildCache:
         for start in range(0, len(paths), 500):
             chunk = tuple(paths[start : start + 500])
             marks = ",".join("?" * len(chunk))
-            rows = {p: (d, r) for p, d, r in
-                    self._read(f"SELECT path, digest, {column} FROM sources WHERE path IN ({marks})", chunk)}
+            shape_of = "" if light else ", light"
+            rows = {p: rest for p, *rest in
+                    self._read(f"SELECT path, digest, {column}{shape_of} FROM sources WHERE path IN ({marks})",
+                               chunk)}
             for path in chunk:
                 try:
-                    digest, blob = rows[path]
-                    yield Parsed(digest, pickle.loads(blob))
+                    digest, blob, *lighter = rows[path]
+                    yield Parsed(digest, pickle.loads(blob), shape(blob, None) if light else shape(blob, lighter[0]))
                 except Exception:  # gone meanwhile, or not what this code wrote: parse it again
                     yield None
 
@@ -229,8 +247,9 @@ class BuildCache:
         if light is None:
             light = light_blob(parsed.records)
         self.parsed_rows.append((path, size, mtime_ns, parsed.digest, blob, light))
-        self.place_rows += [(fingerprint(parsed.digest, path, place), path, place)
-                            for _, place in records_and_places(parsed.records)]
+        self.place_rows += [(key(path, place), path, place)
+                            for _, place in records_and_places(parsed.records)
+                            for key in (parsed.key, parsed.body_key)]
 
     def forget_sources_except(self, present: set[str]) -> None:
         """Drop the entries of source files that are gone."""

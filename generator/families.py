@@ -18,6 +18,12 @@ are a function of what it read: when none of that changed, nothing it did can ha
 A ledger edit thus plans again the ledger pages, the unit pages, the home page and the
 bulletins, and not the 14,000 article pages and the column lists, which read none of it.
 
+A record is known by its values but the text of its body (load.site), and the bodies a
+family reads count apart in its key, so a quick build after an edit of bodies (quick.py),
+which rewrites the pages that show them, leaves a note from which the next full build
+brings the families' record up to date (`after_quick`) instead of planning again every
+family that shows a body or lists the record.
+
 A stage may come in parts (`plan.Parted`): the ledger pages, and the unit pages, are one
 family per unit, whose key also holds the fingerprint of that unit's part (its items'
 states and tally, what it published), so an edit of one ledger plans again that ledger's
@@ -33,7 +39,7 @@ from typing import Any, NamedTuple
 
 import jinja2
 
-from .incremental import Signatures, _digest, cached_template_inputs
+from .incremental import Signatures, _digest, cached_template_inputs, swap_bodies
 from .pagemeta import with_meta
 from .plan import FAMILIES, Output, Parted, Planned, extra_outputs
 from .sharing import ShareImages
@@ -64,9 +70,21 @@ class Recorded(NamedTuple):
     templates: tuple[str, ...]
     pages: list[Planned]
     signatures: dict[str, bytes]  # file → signature
+    rest: bytes = b""  # the key is the digest of this (all it read but the bodies) and of `bodies`
+    bodies: bytes = b""  # the digest of the bodies (`Signatures.bodies`) for a family that reads them
 
 
 Remembered = dict[str, Recorded]
+
+
+class Key(NamedTuple):
+    key: bytes
+    rest: bytes
+    bodies: bytes
+
+    @classmethod
+    def of(cls, rest: bytes, bodies: bytes) -> Key:
+        return cls(_digest(rest + bodies), rest, bodies)
 
 
 @dataclass
@@ -76,7 +94,7 @@ class Family:
     pages: list[Planned]
     reads: tuple[str, ...] | None = ()  # None: the family cannot be kept
     templates: tuple[str, ...] = ()
-    key: bytes | None = None
+    key: Key | None = None
     kept: dict[str, bytes] = field(default_factory=dict)  # file → signature, when the family is kept
 
 
@@ -94,10 +112,10 @@ def plan(site: Site, feeds: list[Any], sets: list[Any], images: ShareImages, env
         if part is not None:
             parts[name] = sig.fp.of(part)
         before = (last or {}).get(name)
-        if before is not None and _key(name, before.reads, before.templates, sig, images, parts.get(name)) \
-                == before.key and all(intact(p.file, before.signatures.get(p.file, b"")) for p in before.pages):
-            found.append(Family(name, [], before.pages, before.reads, before.templates, before.key,
-                                before.signatures))
+        key = _key(name, before.reads, before.templates, sig, images, parts.get(name)) if before else None
+        if before is not None and key is not None and key.key == before.key \
+                and all(intact(p.file, before.signatures.get(p.file, b"")) for p in before.pages):
+            found.append(Family(name, [], before.pages, before.reads, before.templates, key, before.signatures))
             continue
         reads = Reads(site)
         outputs = with_meta(list(stage(reads)), reads, images)  # type: ignore[arg-type]
@@ -126,15 +144,19 @@ def _stages(site: Site) -> Iterator[tuple[str, Callable[[Any], Iterable[Output]]
 
 
 def _key(name: str, reads: tuple[str, ...] | None, templates: tuple[str, ...], sig: Signatures,
-         images: ShareImages, part_digest: bytes | None = None) -> bytes | None:
+         images: ShareImages, part_digest: bytes | None = None) -> Key | None:
     """What the pages of a family are made from, as one digest (`part_digest`: the
-    fingerprint of its part, if it is one); None when it cannot be told."""
+    fingerprint of its part, if it is one); None when it cannot be told. The bodies, if it
+    reads them (`Site.body()`, `Site.html`), count apart: a quick build can update that
+    digest (`after_quick`)."""
     if reads is None:
         return None
     values = []
+    bodies = b""
     for attr in reads:
-        if attr == "body":  # Site.body() reads the bodies' HTML
-            attr = "html"
+        if attr in ("body", "html"):
+            bodies = sig.bodies()
+            continue
         value: Any = sig.site
         for part in attr.split("."):
             value = getattr(value, part)
@@ -142,16 +164,37 @@ def _key(name: str, reads: tuple[str, ...] | None, templates: tuple[str, ...], s
             return None
         values.append((attr, sig.value(value)))
     parts = [(t, sig.templates[t].digest, sig.site_part(sig.templates[t].site)) for t in templates]
-    return _digest(sig.base + name.encode() + sig.fp.of([values, parts, images]) + (part_digest or b""))
+    return Key.of(_digest(sig.base + name.encode() + sig.fp.of([values, parts, images]) + (part_digest or b"")),
+                  bodies)
 
 
 def recalled(cache: Any, out: Any, previous: dict[str, Any]) -> Remembered | None:
-    """What the last full build into `out` recorded of its families (`remember`): {} when
-    it recorded none; None without a cache (then no keys are worked out at all)."""
+    """What the last full build into `out` recorded of its families (`remember`), with the
+    quick builds since (`after_quick`): {} when it recorded none; None without a cache
+    (then no keys are worked out at all)."""
     if cache.db is None:
         return None
     found = cache.memo(f"families:{out}") if previous else None
-    return found if isinstance(found, dict) else {}
+    if not isinstance(found, dict):
+        return {}
+    for swaps, written in cache.memo(f"quick-edits:{out}") or ():
+        found = after_quick(found, swaps, written)
+    return found
+
+
+def after_quick(last: Remembered, swaps: list[tuple[str, str, bytes, bytes]],
+                written: dict[str, bytes]) -> Remembered:
+    """The families as a quick build left them (quick.py): it changed bodies, each
+    (kind, id, what it was, what it is: `Signatures.body_ref`), and rewrote the files that
+    show them (`written`: file → signature). Records are known by all but their bodies, so
+    a family's key changes only where it reads the bodies; and its pages are as up to date
+    as that build made them."""
+    found: Remembered = {}
+    for name, r in last.items():
+        key = Key.of(r.rest, swap_bodies(r.bodies, swaps)) if r.bodies else Key(r.key, r.rest, r.bodies)
+        signatures = {f: written.get(f, s) for f, s in r.signatures.items()}
+        found[name] = r._replace(key=key.key, bodies=key.bodies, signatures=signatures)
+    return found
 
 
 def remember(families: list[Family], signature: Callable[[str], bytes | None]) -> Remembered:
@@ -161,5 +204,5 @@ def remember(families: list[Family], signature: Callable[[str], bytes | None]) -
     for f in families:
         if f.name is not None and f.key is not None:
             sigs = {p.file: s for p in f.pages if (s := signature(p.file)) is not None}
-            found[f.name] = Recorded(f.key, f.reads or (), f.templates, f.pages, sigs)
+            found[f.name] = Recorded(f.key.key, f.reads or (), f.templates, f.pages, sigs, f.key.rest, f.key.bodies)
     return found

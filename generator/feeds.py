@@ -20,6 +20,7 @@ import re
 from urllib.parse import urljoin
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 from xml.etree import ElementTree as ET
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -69,11 +70,13 @@ class Entry:
 @dataclass(frozen=True)
 class Deferred:
     """An article or meeting entry, written out only when its feed is: its content is the
-    whole body, and a rebuild after an edit writes only the few feeds that changed."""
+    whole body, and a rebuild after an edit writes only the few feeds that changed. The
+    body is a handle (bodies.Body), in the entry so that the feed's signature covers it."""
 
     guid: str
     date: dt.date
     record: Article | Meeting
+    body: Any
 
 
 @dataclass(frozen=True)
@@ -151,14 +154,16 @@ class EntryMaker:
         found = self._deferred.get(id(record))
         if found is None:
             path = urls.meeting(record) if isinstance(record, Meeting) else urls.article(record)
-            found = self._deferred[id(record)] = Deferred(self.abs.page(path), record.date, record)
+            kind = "meeting" if isinstance(record, Meeting) else record.kind
+            found = self._deferred[id(record)] = Deferred(self.abs.page(path), record.date, record,
+                                                          self.site.body(kind, record.id))
         return found
 
     def entry(self, entry: Entry | Deferred) -> Entry:
         if isinstance(entry, Entry):
             return entry
         record = entry.record
-        return self.meeting(record) if isinstance(record, Meeting) else self.article(record)
+        return self.meeting(record, entry.body) if isinstance(record, Meeting) else self.article(record, entry.body)
 
     def unit_name(self, unit_id: str | None) -> str:
         unit = self.site.units.get(unit_id or "")
@@ -173,12 +178,12 @@ class EntryMaker:
                                    self.site.asset_sizes[path], image.caption))
         return tuple(found)
 
-    def article(self, record: Article) -> Entry:
+    def article(self, record: Article, text: Any) -> Entry:
         link = self.abs.page(urls.article(record))
         enclosures = self.images(record)
         figures = "".join(f'<figure><img src="{_esc(e.url)}" alt="{_esc(e.title or record.title)}">'
                           f'<figcaption>{_esc(e.title)}</figcaption></figure>' for e in enclosures)
-        body = figures + str(self.site.body(record.kind, record.id))
+        body = figures + str(text)
         column = self.site.config.column(record.column)
         cats = tuple(c for c in (column.name if column else "", self.unit_name(record.unit), *record.tags) if c)
         return Entry(guid=link, title=record.title, link=link, date=record.date,
@@ -225,14 +230,14 @@ class EntryMaker:
                                  categories=(unit, item.category, "整改完成")))
         return entries
 
-    def meeting(self, m: Meeting) -> Entry:
+    def meeting(self, m: Meeting, text: Any) -> Entry:
         link = self.abs.page(urls.meeting(m))
         result = self.site.satisfaction.get(m.id)
         head = ""
         if result:
             flag = "，低于三分之二，须返工补课" if result.under_two_thirds else ""
             head = f"<p><strong>群众评议满意率 {result.percent}{flag}</strong></p>"
-        body = head + str(self.site.body("meeting", m.id))
+        body = head + str(text)
         unit = self.unit_name(m.unit)
         return Entry(guid=link, title=m.title, link=link, date=m.date,
                      summary=m.summary or _summary(plain_text(body, SUMMARY_CHARS)), content=self.abs.html(body, link),

@@ -210,6 +210,21 @@ def template_inputs(env: jinja2.Environment, names: Iterable[str]) -> dict[str, 
     return result
 
 
+_MODULUS = 1 << 128
+
+
+def _body_term(kind: str, record_id: str, ref: Digest) -> int:
+    return int.from_bytes(_digest(f"{kind}\0{record_id}\0".encode() + ref), "big")
+
+
+def swap_bodies(bodies: Digest, swaps: Iterable[tuple[str, str, Digest, Digest]]) -> Digest:
+    """`Signatures.bodies` after some bodies changed: (kind, id, its ref before, after)."""
+    total = int.from_bytes(bodies, "big")
+    for kind, record_id, before, after in swaps:
+        total += _body_term(kind, record_id, after) - _body_term(kind, record_id, before)
+    return (total % _MODULUS).to_bytes(16, "big")
+
+
 Stamps = dict[str, tuple[int, int] | None]  # file → (size, mtime), None: a broken link
 
 
@@ -282,6 +297,23 @@ class Signatures:
         self.base = _digest(code.encode() + self.fp.remember(site.config) + site.as_of.isoformat().encode())
         self._site_parts: dict[tuple[str, ...] | None, Digest] = {}
         self._last: tuple[Any, bytes] = (None, b"")  # (output, its snapshot)
+        self._bodies: Digest | None = None
+
+    def body_ref(self, body: Any) -> Digest:
+        """What stands for a body in a pickle: its fingerprint when known (made from a
+        file: load.site), else the digest of its text."""
+        hit = self.fp.known.get(id(body))
+        return hit[1] if hit is not None and hit[0] is body else _digest(str(body).encode())
+
+    def bodies(self) -> Digest:
+        """The bodies of the site as one digest: the sum of one digest for each (kind, id,
+        `body_ref`), which a quick build updates for the bodies it changed (`swap_bodies`)
+        without knowing the others."""
+        if self._bodies is None:
+            total = sum(_body_term(kind, record_id, self.body_ref(body))
+                        for (kind, record_id), body in self.site.html.items())
+            self._bodies = (total % _MODULUS).to_bytes(16, "big")
+        return self._bodies
 
     def value(self, value: Any) -> Any:
         """`value` for a signature: a part of the site many outputs share is fingerprinted

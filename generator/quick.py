@@ -18,8 +18,9 @@ Anything else, or anything unexpected (a problem in the file, a missing image, a
 page that does not exist, a new share image, a snapshot that cannot be read), and `build`
 returns None: the full build then does the work, and reports every problem as it always
 does. A quick build's output is byte for byte what the full build would write (the tests
-compare them), and the signatures it records are its own, so the next full build makes
-those files again rather than trust them.
+compare them). The signatures it records are its own; it notes the bodies it changed and
+the files it wrote for the families of the next full build (families.after_quick), which
+keeps those files when their family's key, bodies included, is what the note says.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from . import urls
 from .cache import BuildCache, Parsed, Written, fingerprint, records_and_places
 from .errors import SourceError
 from .feeds import Deferred, Feed, render_feed, render_json_feed
-from .incremental import Stamps, cached_template_inputs
+from .incremental import Stamps, _digest, cached_template_inputs
 from .links import body_links_exist, hrefs
 from .load.site import read_markdown
 from .markdown import MarkdownRenderer, site_files
@@ -191,6 +192,7 @@ class Made:
     snapshots: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
     parsed: dict[str, tuple[tuple[int, int], Parsed, bytes]] = field(default_factory=dict)  # file → (stamp, records, pickled)
     html: dict[bytes, tuple[str, list[str], list[str]]] = field(default_factory=dict)  # fingerprint → (body HTML, assets, links)
+    swaps: list[tuple[str, str, bytes, bytes]] = field(default_factory=list)  # (kind, id, body ref before, after)
     as_of: Any = None
 
 
@@ -233,7 +235,7 @@ def _body(root: Path, cache: BuildCache, name: str, record: Any, place: str, old
           config: Any, previous: dict[str, Written], made: Made) -> bool:
     """Turn one record's new body into HTML, if it uses the same images as before, finds
     them all, and links only to pages that exist."""
-    before = list(cache.html([fingerprint(old.digest, name, place)]))
+    before = list(cache.html([old.body_key(name, place)]))
     if not hasattr(record, "body") or not before:
         return False
     page = urls.meeting(record) if isinstance(record, Meeting) else urls.page(record) \
@@ -243,9 +245,17 @@ def _body(root: Path, cache: BuildCache, name: str, record: Any, place: str, old
     if result.missing or sorted(result.assets) != sorted(before[0][2]) \
             or not body_links_exist(config, result.html, page, previous):
         return False
-    made.html[fingerprint(edit.parsed.digest, name, place)] = (result.html, result.assets, hrefs(result.html))
+    made.html[edit.parsed.body_key(name, place)] = (result.html, result.assets, hrefs(result.html))
     edit.bodies[place], edit.before[place] = result.html, before[0][1].decode("utf-8")
+    made.swaps.append((body_kind(record), record.id, _ref(old.body_key(name, place), edit.before[place]),
+                       _ref(edit.parsed.body_key(name, place), result.html)))
     return True
+
+
+def _ref(key: bytes, html: str) -> bytes:
+    """What stands for a body made from a file in a full build's signatures
+    (`Signatures.body_ref`)."""
+    return key + b"html" if html else _digest(b"")
 
 
 def _remake(root: Path, cache: BuildCache, out: Path, found: Memo, edited: dict[str, Edit],

@@ -135,3 +135,22 @@ def test_an_edit_of_one_ledger_plans_again_that_ledgers_and_units_pages_only(sma
     assert calls.count("ledger") == 1 and calls.count("unit") == 1 and "rectification" in calls
     assert tree(out) == clean(small_site, tmp_path)
     assert "背街小巷路灯不亮" in (out / "rectification/street/s01/index.html").read_text(encoding="utf-8")
+
+
+def test_a_ledger_edit_after_quick_builds_keeps_the_article_pages(small_site: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A quick build changes bodies only: records are known by all but their bodies, and
+    the families' record learns the bodies and the files it wrote (families.after_quick),
+    so the next full build plans again only what reads the ledger."""
+    out = tmp_path / "out"
+    build(small_site, out)
+    CHANGES["news body"](small_site)
+    assert build(small_site, out).quick
+    replace(small_site, NEWS, "会后逐条答复。", "会后逐条答复，一周内办结。")
+    assert build(small_site, out).quick
+    calls = planned_stages(monkeypatch)
+    CHANGES["ledger status"](small_site)
+    assert not build(small_site, out).quick
+    assert "articles" not in calls and "columns" not in calls and "ledger" in calls
+    assert tree(out) == clean(small_site, tmp_path)
+    assert "一周内办结" in (out / ARTICLE_PAGE).read_text(encoding="utf-8")

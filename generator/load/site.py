@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .. import parallel
-from ..cache import BuildCache, Parsed, fingerprint, light_blob, records_and_places
+from ..cache import BuildCache, Parsed, light_blob, records_and_places, shape
 from ..errors import Problems, Source, SourceError, relpath
 from ..fields import Slug, build_record
 from ..incremental import Stamps
@@ -57,8 +57,9 @@ class SiteFiles:
 
     With a build cache, a file whose path, size and mtime are as when it was last parsed
     without problems is not read again: its records come from the cache. Each record that
-    came from a file gets a fingerprint (the file's digest and the record's place in it),
-    which later tells which pages show something that changed.
+    came from a file gets a fingerprint (of its values, all but the text of its body, and
+    its place), which later tells which pages show something that changed; a record with a
+    body also gets the fingerprint of its body (of the file's bytes).
     """
 
     def __init__(self, root: Path, problems: Problems, cache: BuildCache | None = None,
@@ -68,6 +69,7 @@ class SiteFiles:
         self.cache = cache or BuildCache.disabled()
         self.stamps = stamps or {}  # path → (size, mtime) as the build found them (incremental.input_files)
         self.fingerprints: dict[int, tuple[object, bytes]] = {}  # id(record) → (record, fingerprint)
+        self.body_keys: dict[int, bytes] = {}  # id(record) → the fingerprint of its body (Parsed.body_key)
         self.present: set[str] = set()  # every source file looked at, site-relative
         self._digest: bytes | None = None  # of the file `text` read last
 
@@ -171,7 +173,7 @@ class SiteFiles:
         results = parallel.run(len(todo), lambda i: self._parse(paths[todo[i][0]], parse))
         for (n, name, stamp), (digest, blob, light, errors) in zip(todo, results, strict=True):
             self.problems.errors.extend(errors)
-            parsed = Parsed(digest or b"", pickle.loads(blob))
+            parsed = Parsed(digest or b"", pickle.loads(blob), shape(blob, light))
             if digest is None:
                 found[n] = parsed.records
                 continue
@@ -194,7 +196,9 @@ class SiteFiles:
 
     def _known(self, name: str, parsed: Parsed) -> list[Any]:
         for record, place in records_and_places(parsed.records):
-            self.fingerprints[id(record)] = (record, fingerprint(parsed.digest, name, place))
+            self.fingerprints[id(record)] = (record, parsed.key(name, place))
+            if hasattr(record, "body"):
+                self.body_keys[id(record)] = parsed.body_key(name, place)
         return parsed.records
 
 
@@ -305,7 +309,8 @@ def read_markdown(root: Path, name: str) -> tuple[Parsed, bytes] | None:
     if files.problems or files._digest is None:
         return None
     records = [record] if record is not None else []
-    return Parsed(files._digest, records), pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
+    blob = pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
+    return Parsed(files._digest, records, shape(blob, light_blob(records))), blob
 
 
 def _yaml_record(files: SiteFiles, path: Path, cls: Callable[..., T]) -> tuple[T | None, Any]:
@@ -334,12 +339,13 @@ def _load_commitment(files: SiteFiles, path: Path) -> Commitment | None:
 
 def load_site(root: Path, problems: Problems, cache: BuildCache | None = None,
               fingerprints: dict[int, tuple[object, bytes]] | None = None,
-              stamps: Stamps | None = None) -> Content | None:
+              stamps: Stamps | None = None, body_keys: dict[int, bytes] | None = None) -> Content | None:
     """Read every source of the site; None if the configuration itself is unusable.
 
     `cache`: where unchanged files' records are remembered between builds; `fingerprints`
-    is filled with id(record) → (record, fingerprint) for every record read from a file;
-    `stamps`: the size and mtime of the files, when the build found them already.
+    is filled with id(record) → (record, fingerprint) for every record read from a file,
+    `body_keys` with id(record) → the fingerprint of its body; `stamps`: the size and mtime
+    of the files, when the build found them already.
     """
     files = SiteFiles(root, problems, cache, stamps)
     config = load_config(files)
@@ -359,4 +365,6 @@ def load_site(root: Path, problems: Problems, cache: BuildCache | None = None,
     files.cache.forget_sources_except(files.present)
     if fingerprints is not None:
         fingerprints.update(files.fingerprints)
+    if body_keys is not None:
+        body_keys.update(files.body_keys)
     return content if config is not None else None
