@@ -139,6 +139,7 @@ class BuildCache:
         self.parsed_rows: list[tuple[Any, ...]] = []  # for `sources` and `places`, written first
         self.place_rows: list[tuple[Any, ...]] = []
         self._sources: dict[str, tuple[int, int]] | None = None  # path → (size, mtime) remembered
+        self._memos: dict[str, bytes] = {}  # key → value pickled, remembered by this build
         if self.folder is not None:
             for old in self.folder.glob("build-v*.sqlite*"):  # the cache of an older generator
                 if not old.name.startswith(DATABASE):
@@ -334,14 +335,21 @@ class BuildCache:
     # ---- small memos -------------------------------------------------------------------
 
     def memo(self, key: str) -> Any:
-        rows = self._read("SELECT value FROM memo WHERE key = ?", (key,))
+        """What was remembered under `key`, by an earlier build or by this one."""
+        data = self._memos.get(key)
+        if data is None:
+            rows = self._read("SELECT value FROM memo WHERE key = ?", (key,))
+            data = rows[0][0] if rows else None
         try:
-            return pickle.loads(rows[0][0]) if rows else None
+            return pickle.loads(data) if data is not None else None
         except Exception:
             return None
 
     def remember(self, key: str, value: Any) -> None:
-        self._write("INSERT OR REPLACE INTO memo VALUES (?, ?)", [(key, pickle.dumps(value))])
+        if self.db is None:
+            return
+        data = self._memos[key] = pickle.dumps(value)
+        self._write("INSERT OR REPLACE INTO memo VALUES (?, ?)", [(key, data)])
 
     # ---- writing -----------------------------------------------------------------------
 

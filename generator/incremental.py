@@ -271,17 +271,23 @@ def inputs_digest(files: Stamps, extra: Digest) -> Digest:
 
 
 def cached_template_inputs(env: jinja2.Environment, names: Iterable[str], cache: Any) -> dict[str, TemplateInputs]:
-    """`template_inputs`, remembered in the build cache while the theme stays the same."""
+    """`template_inputs`, remembered in the build cache while the theme stays the same: one
+    memo of every template worked out so far (what one template gives does not depend on
+    the others asked about with it), so a build asking about templates in a new grouping
+    parses only those never asked about."""
     names = sorted(names)
     theme = hashlib.blake2b(digest_size=16)
     for name in sorted(env.list_templates()):
         theme.update(name.encode() + b"\0" + env.loader.get_source(env, name)[0].encode() + b"\0")  # type: ignore[union-attr]
-    key = f"templates:{theme.hexdigest()}:{','.join(names)}"
+    key = f"templates:{theme.hexdigest()}"
     found = cache.memo(key)
     if not isinstance(found, dict):
-        found = template_inputs(env, names)
+        found = {}
+    missing = [name for name in names if name not in found]
+    if missing:
+        found.update(template_inputs(env, missing))
         cache.remember(key, found)
-    return found
+    return {name: found[name] for name in names}
 
 
 class Signatures:

@@ -20,9 +20,10 @@ import jinja2
 import pytest
 from conftest import write
 
-from generator import parallel
+from generator import incremental, parallel
 from generator.build import build
-from generator.incremental import template_inputs
+from generator.cache import BuildCache
+from generator.incremental import cached_template_inputs, template_inputs
 from generator.render import default_theme
 
 NEWS = "content/news/2014-06-01-second.md"
@@ -274,6 +275,26 @@ def test_a_template_depends_on_what_it_extends_includes_and_imports() -> None:
     changed = template_inputs(environment(templates), ["page.html", "other.html"])
     assert changed["page.html"].digest != inputs["page.html"].digest
     assert changed["other.html"].digest == inputs["other.html"].digest
+
+
+def test_remembered_template_inputs_are_worked_out_once_per_template(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build cache remembers each template's inputs, whatever it was asked about with."""
+    templates = {"base.html": "{{ site.as_of }}{% block main %}{% endblock %}",
+                 "a.html": '{% extends "base.html" %}{% block main %}{{ site.units }}{% endblock %}',
+                 "b.html": '{% extends "base.html" %}', "c.html": "{{ site.pages }}"}
+    env, cache = environment(templates), BuildCache(tmp_path)
+    asked: list[list[str]] = []
+    monkeypatch.setattr(incremental, "template_inputs",
+                        lambda env, names: (asked.append(sorted(names)), template_inputs(env, names))[1])
+    first = cached_template_inputs(env, ["a.html", "b.html"], cache)
+    second = cached_template_inputs(env, ["b.html", "c.html"], cache)
+    assert asked == [["a.html", "b.html"], ["c.html"]]
+    assert second["b.html"] == first["b.html"] == template_inputs(env, ["b.html"])["b.html"]
+    assert second["c.html"].site == ("pages",) and first["a.html"].site == ("as_of", "units")
+    templates["base.html"] += " "  # another theme: worked out again
+    cached_template_inputs(environment(templates), ["b.html"], cache)
+    assert asked[-1] == ["b.html"]
 
 
 @pytest.mark.parametrize("source", ["{% for x in site.columns %}{{ x }}{% endfor %}{{ f(site) }}",
