@@ -23,10 +23,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from feedgen.ext.base import BaseEntryExtension, BaseExtension
-from feedgen.feed import FeedGenerator
-from feedgen.util import xml_elem
-
 from . import urls
 from .compute import CHINA, ItemState
 from .markdown import plain_text
@@ -309,35 +305,18 @@ def _moment(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=CHINA)
 
 
-class _EntryExtras(BaseEntryExtension):
-    """What feedgen 1.0 does not write right: `atom:updated` in an RSS item (RSS 2.0 has no
-    element for a later edit), and enclosures (feedgen drops the rel, type and length of an
-    Atom entry's links). RSS carries one enclosure, the lead image; Atom carries them all."""
-
-    def __init__(self) -> None:
-        self.updated: dt.datetime | None = None
-        self.enclosures: tuple[Enclosure, ...] = ()
-
-    def extend_rss(self, item):  # type: ignore[no-untyped-def]
-        for e in self.enclosures[:1]:
-            xml_elem("enclosure", item, url=e.url, length=str(e.length), type=e.type)
-        if self.updated is not None:
-            xml_elem(f"{{{ATOM_NS}}}updated", item).text = self.updated.isoformat()
-        return item
-
-    def extend_atom(self, entry):  # type: ignore[no-untyped-def]
-        for e in self.enclosures:
-            xml_elem("link", entry, rel="enclosure", href=e.url, type=e.type, length=str(e.length))
-        return entry
-
-
 def render_feed(feed: Feed, site: Site) -> tuple[bytes, bytes]:
     """(RSS 2.0, Atom) bytes of one feed."""
+    from feedgen.ext.base import BaseExtension  # feedgen (and lxml) only when a feed is written: 25 ms
+    from feedgen.feed import FeedGenerator
+
+    from .feedext import EntryExtras
+
     absolute = Absolute(site.config.base_url)
     fg = FeedGenerator()
     fg.load_extension("dc")
     fg.load_extension("media")
-    fg.register_extension("extras", BaseExtension, _EntryExtras)
+    fg.register_extension("extras", BaseExtension, EntryExtras)
     fg.id(absolute.page(feed.rss_path))
     fg.title(feed.title)
     fg.description(feed.description)

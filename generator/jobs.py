@@ -8,6 +8,7 @@ bytes that changed. The manifest, which lists every file, is made after that loo
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from collections.abc import Callable, Sequence
@@ -92,10 +93,9 @@ def image_jobs(images: ShareImages, pages: list[Planned], root: Path, sig: Signa
     if default is not None:
         jobs.append(Job((images.default,), lambda: _stat_signature(default), lambda: (default.read_bytes(),)))
     cards = dict(p.card for p in pages if p.card is not None)
-    if cards:
-        painter = CardPainter(images, root)
-        jobs += [Job((path,), lambda path=path: sig.of("card", path), lambda path=path: (painter.png(cards[path]),))
-                 for path in sorted(cards)]
+    painter = functools.cache(lambda: CardPainter(images, root))  # its fonts are loaded when a card is drawn
+    jobs += [Job((path,), lambda path=path: sig.of("card", path), lambda path=path: (painter().png(cards[path]),))
+             for path in sorted(cards)]
     return jobs
 
 

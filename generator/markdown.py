@@ -8,26 +8,16 @@ resolved, checked and rewritten to their published URL; the caller copies them.
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-import markdown as md
 import nh3
-from markdown.extensions.abbr import AbbrExtension
-from markdown.extensions.attr_list import AttrListExtension
-from markdown.extensions.def_list import DefListExtension
-from markdown.extensions.fenced_code import FencedCodeExtension
-from markdown.extensions.footnotes import FootnoteExtension
-from markdown.extensions.sane_lists import SaneListExtension
-from markdown.extensions.tables import TableExtension
-from markdown.extensions.toc import TocExtension
-from markdown.inlinepatterns import HtmlInlineProcessor
-from pymdownx.slugs import slugify
-from pymdownx.tilde import DeleteSubExtension
 
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del",
@@ -54,7 +44,22 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 LOOSE_HTML_RE = r"(<(\/?[a-zA-Z][^<>@ ]*( [^<>]*)?|!--(?:(?!<!--|-->).)*--)>)"
 
 
-def _converter() -> md.Markdown:
+def _converter() -> Any:
+    """A Python-Markdown converter with the site's extensions. Imported here, when a body
+    is rendered: most builds render none, and the Markdown stack takes 50 ms to import."""
+    import markdown as md
+    from markdown.extensions.abbr import AbbrExtension
+    from markdown.extensions.attr_list import AttrListExtension
+    from markdown.extensions.def_list import DefListExtension
+    from markdown.extensions.fenced_code import FencedCodeExtension
+    from markdown.extensions.footnotes import FootnoteExtension
+    from markdown.extensions.sane_lists import SaneListExtension
+    from markdown.extensions.tables import TableExtension
+    from markdown.extensions.toc import TocExtension
+    from markdown.inlinepatterns import HtmlInlineProcessor
+    from pymdownx.slugs import slugify
+    from pymdownx.tilde import DeleteSubExtension
+
     # extensions as objects, not names: a name is looked up among the installed packages'
     # entry points, which takes longer than the rest of making the converter
     converter = md.Markdown(
@@ -93,7 +98,10 @@ class MarkdownRenderer:
 
     def __init__(self, exists: Callable[[str], bool]):
         self.exists = exists
-        self.md = _converter()
+
+    @functools.cached_property
+    def md(self) -> Any:
+        return _converter()
 
     def render(self, text: str, folder: str, asset_url: Callable[[str], str] = lambda p: p) -> Rendered:
         """`folder`: the site-relative folder of the Markdown file (for relative images);

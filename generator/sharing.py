@@ -25,16 +25,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import PIL
-from PIL import Image, ImageDraw, ImageFont
-
 from . import urls
 from .errors import Problems
 from .history import CACHE_DIR
 from .model import SiteConfig
 
 if TYPE_CHECKING:
+    from PIL import Image, ImageFont
+
     from .pagemeta import PageMeta
+
+# Pillow is imported where an image is read or drawn: most builds do neither, and it takes
+# 15 ms to import.
 
 RASTER = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 DEFAULT_IMAGE = urls.static("og-default.png")
@@ -109,6 +111,8 @@ def check_files(config: SiteConfig, root: Path, problems: Problems) -> None:
 
 
 def _loads_as_image(path: Path) -> bool:
+    from PIL import Image
+
     try:
         with Image.open(path) as image:
             image.verify()
@@ -118,6 +122,8 @@ def _loads_as_image(path: Path) -> bool:
 
 
 def _loads_as_font(path: Path) -> bool:
+    from PIL import ImageFont
+
     try:
         ImageFont.truetype(str(path), SMALL_SIZE, index=_face(path))
     except OSError:
@@ -127,6 +133,8 @@ def _loads_as_font(path: Path) -> bool:
 
 def _face(path: Path) -> int:
     """In a font collection (.ttc), the Simplified Chinese face; else the first."""
+    from PIL import ImageFont
+
     index = 0
     while path.suffix.lower() in (".ttc", ".otc"):
         try:
@@ -149,6 +157,8 @@ def share_images(config: SiteConfig, root: Path) -> ShareImages:
     if config.og_image:
         own = _inside(root, config.og_image)
         assert own is not None
+        from PIL import Image
+
         with Image.open(own) as image:
             size = image.size
         return ShareImages(None, "", f"{urls.SHARE_IMAGES}site{own.suffix.lower()}", own, size, None)
@@ -159,6 +169,8 @@ class CardPainter:
     """Draws cards in one font, through the cache in .gongshi-cache/cards/."""
 
     def __init__(self, images: ShareImages, site_root: Path):
+        from PIL import Image, ImageFont
+
         assert images.font is not None
         self.images = images
         face = _face(images.font)
@@ -172,6 +184,8 @@ class CardPainter:
         self.widths: dict[tuple[float, str], float] = {}
 
     def png(self, card: Card) -> bytes:
+        import PIL
+
         # Another Pillow may draw other bytes: the cache keeps each version's own.
         name = hashlib.sha256(f"{PIL.__version__}\n{self.images.card_path(card)}".encode()).hexdigest()
         cached = self.cache / f"{name}.png"
@@ -186,6 +200,8 @@ class CardPainter:
         return data
 
     def draw(self, card: Card) -> bytes:
+        from PIL import Image, ImageDraw
+
         canvas = self.blank.copy()
         canvas.paste(self._band(card.kicker, 31), (0, 0))
         canvas.paste(self._band(card.site, 47), (0, HEIGHT - BAND))
@@ -204,6 +220,8 @@ class CardPainter:
         """A red band with one line of small text; the few kinds of kicker and the site
         name recur on every card, so each is drawn once."""
         if (text, fill) not in self.bands:
+            from PIL import Image, ImageDraw
+
             band = Image.new("L", (WIDTH, BAND), fill - 15)  # the ramp's first step: red
             line = self._fit(text, self.small_font, WIDTH - 2 * MARGIN, 1)[0]
             ImageDraw.Draw(band).text((MARGIN, (BAND - SMALL_SIZE) // 2 - 6), line,

@@ -97,7 +97,7 @@ class SiteFiles:
         if not base.is_dir():
             return
         linked = base.resolve() != base  # content/ or the folder itself is a link: check every file
-        found: list[tuple[tuple[str, ...], Path, bool]] = []  # (parts, path, is a linked folder)
+        found: list[tuple[tuple[str, ...], str, str]] = []  # (parts, path, "folder" link / "check" / "")
         folders: list[tuple[tuple[str, ...], str]] = [((), str(base))]
         while folders:
             parts, current = folders.pop()
@@ -112,13 +112,14 @@ class SiteFiles:
                 if entry.is_dir(follow_symlinks=False):
                     folders.append((here, entry.path))
                 elif entry.is_symlink() and entry.is_dir():
-                    found.append((here, Path(entry.path), True))
+                    found.append((here, entry.path, "folder"))
                 elif os.path.splitext(entry.name)[1].lower() in suffixes and entry.is_file():
-                    found.append((here, Path(entry.path), linked or entry.is_symlink()))
-        for _, path, check in sorted(found, key=lambda f: f[0]):
-            if path.is_dir():  # never followed; one leaving the site is an error
+                    found.append((here, entry.path, "check" if linked or entry.is_symlink() else ""))
+        for _, name, kind in sorted(found, key=lambda f: f[0]):
+            path = Path(name)
+            if kind == "folder":  # never followed; one leaving the site is an error
                 self.inside(path)
-            elif not check or self.inside(path):
+            elif not kind or self.inside(path):
                 yield path
 
     def text(self, path: Path) -> str | None:
