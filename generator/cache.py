@@ -37,16 +37,18 @@ from . import __version__
 from .history import CACHE_DIR
 from .model import without_text
 
-DATABASE = "build-v3.sqlite"  # the version of SCHEMA: a file of another is deleted
+DATABASE = "build-v4.sqlite"  # the version of SCHEMA: a file of another is deleted
 JINJA_DIR = "jinja-v1"  # compiled templates (Jinja's own bytecode cache)
 # Libraries whose output ends up in the pages: a new version must not reuse old HTML.
 LIBRARIES = ("jinja2", "markdown", "pymdownx", "nh3", "feedgen", "yaml", "lxml")
 
+# Large blobs last in a row: SQLite reads a row's columns in order, through the overflow
+# pages of a large value before it.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,
-                                    digest BLOB, records BLOB, light BLOB);
-CREATE TABLE IF NOT EXISTS html (key BLOB PRIMARY KEY, html BLOB, assets BLOB, links BLOB);
+                                    digest BLOB, shape BLOB, light BLOB, records BLOB);
+CREATE TABLE IF NOT EXISTS html (key BLOB PRIMARY KEY, size INTEGER, assets BLOB, links BLOB, html BLOB);
 CREATE TABLE IF NOT EXISTS outputs (folder TEXT, file TEXT, signature BLOB, size INTEGER,
                                     mtime INTEGER, sha256 TEXT, PRIMARY KEY (folder, file));
 CREATE TABLE IF NOT EXISTS memo (key TEXT PRIMARY KEY, value BLOB);
@@ -228,14 +230,12 @@ class BuildCache:
         for start in range(0, len(paths), 500):
             chunk = tuple(paths[start : start + 500])
             marks = ",".join("?" * len(chunk))
-            shape_of = "" if light else ", light"
             rows = {p: rest for p, *rest in
-                    self._read(f"SELECT path, digest, {column}{shape_of} FROM sources WHERE path IN ({marks})",
-                               chunk)}
+                    self._read(f"SELECT path, digest, shape, {column} FROM sources WHERE path IN ({marks})", chunk)}
             for path in chunk:
                 try:
-                    digest, blob, *lighter = rows[path]
-                    yield Parsed(digest, pickle.loads(blob), shape(blob, None) if light else shape(blob, lighter[0]))
+                    digest, records_shape, blob = rows[path]
+                    yield Parsed(digest, pickle.loads(blob), records_shape)
                 except Exception:  # gone meanwhile, or not what this code wrote: parse it again
                     yield None
 
@@ -247,7 +247,7 @@ class BuildCache:
             return
         if light is None:
             light = light_blob(parsed.records)
-        self.parsed_rows.append((path, size, mtime_ns, parsed.digest, blob, light))
+        self.parsed_rows.append((path, size, mtime_ns, parsed.digest, parsed.shape, light, blob))
         self.place_rows += [(key(path, place), path, place)
                             for _, place in records_and_places(parsed.records)
                             for key in (parsed.key, parsed.body_key)]
@@ -285,7 +285,7 @@ class BuildCache:
             chunk = tuple(keys[start : start + 500])
             marks = ",".join("?" * len(chunk))
             for key, size, assets, links in self._read(
-                    f"SELECT key, length(html), assets, links FROM html WHERE key IN ({marks})", chunk):
+                    f"SELECT key, size, assets, links FROM html WHERE key IN ({marks})", chunk):
                 yield key, size, pickle.loads(assets), pickle.loads(links)
 
     @property
@@ -297,10 +297,10 @@ class BuildCache:
         """key → (HTML, assets, links). The HTML (text, or a bodies.Body) goes in as UTF-8
         bytes, encoded only while it is written: handing the text itself to SQLite would
         leave a UTF-8 copy of it attached to every string."""
-        self._write("INSERT OR REPLACE INTO html VALUES (?, ?, ?, ?)",
-                    ((key, html.encode("utf-8") if isinstance(html, str) else bytes(html), pickle.dumps(assets),
-                      pickle.dumps(links))
-                     for key, (html, assets, links) in entries.items()),
+        self._write("INSERT OR REPLACE INTO html VALUES (?, ?, ?, ?, ?)",
+                    ((key, len(data), pickle.dumps(assets), pickle.dumps(links), data)
+                     for key, (html, assets, links) in entries.items()
+                     for data in [html.encode("utf-8") if isinstance(html, str) else bytes(html)]),
                     lazily=True)
 
     # ---- output folders --------------------------------------------------------------
@@ -357,7 +357,7 @@ class BuildCache:
         """Write what this build added, in one transaction."""
         if self.db is None or not (self.pending or self.parsed_rows):
             return
-        pending = [("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?)", self.parsed_rows),
+        pending = [("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)", self.parsed_rows),
                    ("INSERT OR REPLACE INTO places VALUES (?, ?, ?)", self.place_rows), *self.pending]
         try:
             self.db.execute("BEGIN IMMEDIATE")

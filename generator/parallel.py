@@ -102,8 +102,9 @@ class _Receiver(threading.Thread):
 
 
 def run(count: int, work: Callable[[int], R], progress: Callable[[int], None] = lambda n: None,
-        processes: int | None = None) -> list[R]:
-    """[work(0), …, work(count - 1)], shared with forked helpers when that pays off.
+        processes: int | None = None, least: int = MIN_PARALLEL) -> list[R]:
+    """[work(0), …, work(count - 1)], shared with forked helpers when that pays off: for
+    `least` calls or more (fewer, for calls that each take milliseconds).
 
     `progress(n)` is called in this process as n more calls finish.
     """
@@ -112,7 +113,7 @@ def run(count: int, work: Callable[[int], R], progress: Callable[[int], None] = 
     gc.freeze()  # what exists now is left alone by the collector, here and in the helpers,
     gc.enable()  # which collects only the garbage the calls make
     try:
-        if (processes < 2 or count < MIN_PARALLEL or threading.current_thread() is not threading.main_thread()
+        if (processes < 2 or count < least or threading.current_thread() is not threading.main_thread()
                 or "fork" not in multiprocessing.get_all_start_methods()):
             results = []
             for i in range(count):
