@@ -76,11 +76,11 @@ class SiteFiles:
     def where(self, path: Path) -> Source:
         return Source(self.name(path))
 
-    def name(self, path: Path) -> str:
-        text, root = str(path), str(self.root)
+    def name(self, path: str | Path) -> str:
+        text, root = os.fspath(path), str(self.root)
         if text.startswith(root + os.sep):
             return text[len(root) + 1 :].replace(os.sep, "/")
-        return relpath(path, self.root)
+        return relpath(Path(path), self.root)
 
     def inside(self, path: Path) -> bool:
         try:
@@ -90,9 +90,10 @@ class SiteFiles:
             return False
         return True
 
-    def walk(self, folder: str, suffixes: tuple[str, ...]) -> Iterator[Path]:
+    def walk(self, folder: str, suffixes: tuple[str, ...]) -> Iterator[str]:
         """The files under content/<folder> with one of `suffixes`, in path order; names
-        starting with `.` or `_` are skipped, linked folders never followed."""
+        starting with `.` or `_` are skipped, linked folders never followed. Paths as
+        strings: most of them only look their records up in the cache."""
         base = self.root / CONTENT_DIR / folder
         if not base.is_dir():
             return
@@ -116,11 +117,10 @@ class SiteFiles:
                 elif os.path.splitext(entry.name)[1].lower() in suffixes and entry.is_file():
                     found.append((here, entry.path, "check" if linked or entry.is_symlink() else ""))
         for _, name, kind in sorted(found, key=lambda f: f[0]):
-            path = Path(name)
             if kind == "folder":  # never followed; one leaving the site is an error
-                self.inside(path)
-            elif not kind or self.inside(path):
-                yield path
+                self.inside(Path(name))
+            elif not kind or self.inside(Path(name)):
+                yield name
 
     def text(self, path: Path) -> str | None:
         if path.is_symlink() and not self.inside(path):
@@ -144,7 +144,7 @@ class SiteFiles:
     def records(self, path: Path, parse: Callable[[Path], list[T]]) -> list[T]:
         return self.records_of([path], parse)[0]
 
-    def records_of(self, paths: list[Path], parse: Callable[[Path], list[T]]) -> list[list[T]]:
+    def records_of(self, paths: list[str] | list[Path], parse: Callable[[Path], list[T]]) -> list[list[T]]:
         """The records of each file: remembered if the file is unchanged since it was parsed
         without problems, else `parse(path)` (in worker processes when there are many files),
         then remembered."""
@@ -154,12 +154,12 @@ class SiteFiles:
         for n, path in enumerate(paths):
             name = self.name(path)
             self.present.add(name)
-            stamp = self.stamps.get(str(path))
+            stamp = self.stamps.get(os.fspath(path))
             if stamp is None:
                 try:
-                    stat = path.stat()
+                    stat = os.stat(path)
                 except OSError:
-                    found[n] = parse(path)  # which reports why it cannot be read
+                    found[n] = parse(Path(path))  # which reports why it cannot be read
                     continue
                 stamp = (stat.st_size, stat.st_mtime_ns)
             (remembered if self.cache.unchanged(name, *stamp) else todo).append((n, name, stamp))
@@ -171,7 +171,7 @@ class SiteFiles:
             else:
                 found[entry[0]] = self._known(entry[1], parsed)
         todo.sort(key=lambda entry: entry[0])
-        results = parallel.run(len(todo), lambda i: self._parse(paths[todo[i][0]], parse))
+        results = parallel.run(len(todo), lambda i: self._parse(Path(paths[todo[i][0]]), parse))
         for (n, name, stamp), (digest, blob, light, errors) in zip(todo, results, strict=True):
             self.problems.errors.extend(errors)
             parsed = Parsed(digest or b"", pickle.loads(blob), shape(blob, light))
