@@ -127,6 +127,15 @@ def shape(blob: bytes, light: bytes | None) -> bytes:
     return hashlib.blake2b(light if light is not None else blob, digest_size=16).digest()
 
 
+def _blob(strings: list[str]) -> bytes | None:
+    """A body's list of images or links for the cache: most bodies have none (NULL)."""
+    return pickle.dumps(strings) if strings else None
+
+
+def _strings(blob: bytes | None) -> list[str]:
+    return pickle.loads(blob) if blob else []
+
+
 class BuildCache:
     """The cache of one site folder; `BuildCache.disabled()` remembers nothing.
 
@@ -275,7 +284,7 @@ class BuildCache:
             marks = ",".join("?" * len(chunk))
             for key, html, assets in self._read(f"SELECT key, html, assets FROM html WHERE key IN ({marks})",
                                                 chunk):
-                yield key, html, pickle.loads(assets)
+                yield key, html, _strings(assets)
 
     def bodies(self, keys: list[bytes]) -> Iterator[tuple[bytes, int, list[str], list[str]]]:
         """(key, the size of the HTML in bytes, the assets it uses, the links it holds) of each
@@ -286,7 +295,7 @@ class BuildCache:
             marks = ",".join("?" * len(chunk))
             for key, size, assets, links in self._read(
                     f"SELECT key, size, assets, links FROM html WHERE key IN ({marks})", chunk):
-                yield key, size, pickle.loads(assets), pickle.loads(links)
+                yield key, size, _strings(assets), _strings(links)
 
     @property
     def database(self) -> Path | None:
@@ -298,7 +307,7 @@ class BuildCache:
         bytes, encoded only while it is written: handing the text itself to SQLite would
         leave a UTF-8 copy of it attached to every string."""
         self._write("INSERT OR REPLACE INTO html VALUES (?, ?, ?, ?, ?)",
-                    ((key, len(data), pickle.dumps(assets), pickle.dumps(links), data)
+                    ((key, len(data), _blob(assets), _blob(links), data)
                      for key, (html, assets, links) in entries.items()
                      for data in [html.encode("utf-8") if isinstance(html, str) else bytes(html)]),
                     lazily=True)
