@@ -90,3 +90,24 @@ def test_discovery_links_and_subscription_page(built_small: Path) -> None:
         assert f'href="{feed}.xml"' in page  # links are relative: this page is feeds/
     opml = (built_small / "feeds/all.opml").read_text(encoding="utf-8")
     assert 'xmlUrl="https://example.gov.cn/qzlx/feeds/unit/edu.xml"' in opml
+
+
+def test_entries_are_made_only_for_records_that_can_be_among_the_newest(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """plan_feeds makes entries only for the articles and meetings not older than the
+    limit-th newest date (feeds._recent): each feed holds the very entries it would hold
+    with an entry made for every record. Demo content, with a feed size small enough that
+    many dates tie at the cut."""
+    import dataclasses
+
+    from generator import feeds
+    from generator.build import prepare
+
+    site = prepare(Path(__file__).resolve().parent.parent)
+    for size in (1, 3, 7):
+        small = dataclasses.replace(site, config=dataclasses.replace(site.config, feed_size=size))
+        made = {f.slug: [e.guid for e in f.entries] for f in feeds.plan_feeds(small)}
+        with monkeypatch.context() as m:
+            m.setattr(feeds, "_recent", lambda records, limit: records)
+            every = {f.slug: [e.guid for e in f.entries] for f in feeds.plan_feeds(small)}
+        assert made == every
+        assert sum(len(guids) == size for guids in made.values()) >= 20  # feeds cut at the limit
