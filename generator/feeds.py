@@ -19,7 +19,7 @@ import json
 import mimetypes
 import re
 from urllib.parse import urljoin
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from xml.etree import ElementTree as ET
@@ -27,10 +27,11 @@ from xml.etree import ElementTree as ET
 from . import urls
 from .compute import CHINA, ItemState
 from .markdown import plain_text
-from .model import Article, Commitment, Meeting
+from .history import Change
+from .model import Article, Commitment, Meeting, Progress
 from .site import Site
 
-R = TypeVar("R", Article, Meeting)
+R = TypeVar("R", Article, Meeting, ItemState)
 
 _ATTR_URL = re.compile(r'\b(href|src)="([^"]*)"')
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -198,35 +199,49 @@ class EntryMaker:
             found = self._progress[id(state)] = self._made_progress(state)
         return found
 
+    def progress_dates(self, state: ItemState) -> list[dt.date]:
+        """The dates of the item's entries (`progress`), without making them."""
+        return [date for date, _ in self._progress_sources(state)]
+
+    def _progress_sources(self, state: ItemState) -> list[tuple[dt.date, Progress | Change | None]]:
+        """What the item's entries are made from, with their dates: its progress notes (first),
+        its changes of deadline or status, and its completion (None)."""
+        item = state.item
+        found: list[tuple[dt.date, Progress | Change | None]] = [(p.date, p) for p in item.progress]
+        found += [(change.date, change) for change in self.site.history.of("item", item.unit, item.id)
+                  if change.field in ("deadline", "status")]
+        if item.status == "已完成" and item.completed:
+            found.append((item.completed, None))
+        return found
+
     def _made_progress(self, state: ItemState) -> list[Entry]:
         item = state.item
         unit = self.unit_name(item.unit)
         link = self.abs.page(urls.item(item.unit, item.id))
         about = f"<p>整改事项：{_esc(item.problem)}（{_esc(unit)}，类别：{_esc(item.category)}）</p>"
         entries = []
-        for n, p in enumerate(item.progress, start=1):
-            evidence = "".join(f'<li><a href="{_esc(e.url)}">{_esc(e.title)}</a></li>' if e.url
-                               else f"<li>{_esc(e.title)}</li>" for e in p.evidence)
-            content = f"<p>{_esc(p.text)}</p>" + (f"<ul>{evidence}</ul>" if evidence else "") + about
-            entries.append(Entry(guid=f"{link}#progress-{n}", title=f"{unit}整改进展：{item.problem}",
-                                 link=link, date=p.date, summary=_summary(p.text),
-                                 content=self.abs.html(content, link), author=unit,
-                                 categories=(unit, item.category, "整改进展")))
-        for change in self.site.history.of("item", item.unit, item.id):
-            if change.field not in ("deadline", "status"):
-                continue
-            text = f"{change.label}由“{change.old}”调整为“{change.new}”"
-            entries.append(Entry(guid=f"{link}#change-{change.commit[:12]}-{change.field}",
-                                 title=f"{unit}整改事项{change.label}调整：{item.problem}", link=link,
-                                 date=change.date, summary=text,
-                                 content=self.abs.html(f"<p>{_esc(text)}</p>{about}", link), author=unit,
-                                 categories=(unit, item.category, "变更记录")))
-        if item.status == "已完成" and item.completed:
-            text = f"{unit}“{item.problem}”已于{item.completed.year}年{item.completed.month}月{item.completed.day}日整改完成。"
-            entries.append(Entry(guid=f"{link}#done", title=f"{unit}整改完成：{item.problem}", link=link,
-                                 date=item.completed, summary=text,
-                                 content=self.abs.html(f"<p>{_esc(text)}</p>{about}", link), author=unit,
-                                 categories=(unit, item.category, "整改完成")))
+        for n, (date, source) in enumerate(self._progress_sources(state), start=1):
+            if isinstance(source, Progress):  # the n-th note: the notes come first
+                evidence = "".join(f'<li><a href="{_esc(e.url)}">{_esc(e.title)}</a></li>' if e.url
+                                   else f"<li>{_esc(e.title)}</li>" for e in source.evidence)
+                content = f"<p>{_esc(source.text)}</p>" + (f"<ul>{evidence}</ul>" if evidence else "") + about
+                entries.append(Entry(guid=f"{link}#progress-{n}", title=f"{unit}整改进展：{item.problem}",
+                                     link=link, date=date, summary=_summary(source.text),
+                                     content=self.abs.html(content, link), author=unit,
+                                     categories=(unit, item.category, "整改进展")))
+            elif isinstance(source, Change):
+                text = f"{source.label}由“{source.old}”调整为“{source.new}”"
+                entries.append(Entry(guid=f"{link}#change-{source.commit[:12]}-{source.field}",
+                                     title=f"{unit}整改事项{source.label}调整：{item.problem}", link=link,
+                                     date=date, summary=text,
+                                     content=self.abs.html(f"<p>{_esc(text)}</p>{about}", link), author=unit,
+                                     categories=(unit, item.category, "变更记录")))
+            else:
+                text = f"{unit}“{item.problem}”已于{date.year}年{date.month}月{date.day}日整改完成。"
+                entries.append(Entry(guid=f"{link}#done", title=f"{unit}整改完成：{item.problem}", link=link,
+                                     date=date, summary=text,
+                                     content=self.abs.html(f"<p>{_esc(text)}</p>{about}", link), author=unit,
+                                     categories=(unit, item.category, "整改完成")))
         return entries
 
     def meeting(self, m: Meeting, text: Any) -> Entry:
@@ -262,14 +277,16 @@ def _newest(entries: Iterable[Entry | Deferred], limit: int) -> tuple[Entry | De
     return tuple(sorted(entries, key=lambda e: (e.date, e.guid), reverse=True)[:limit])
 
 
-def _recent(records: Sequence[R], limit: int) -> Sequence[R]:
-    """The records that can be among the `limit` newest entries of a feed they are part of:
-    none older than the limit-th newest date. An entry for each of 15,000 articles, three
-    times over (the site's feed, the column's, the unit's), cost more than the rest."""
-    if len(records) <= limit:
+def _recent(records: Sequence[R], limit: int, dates: Callable[[R], list[dt.date]] | None = None) -> Sequence[R]:
+    """The records whose entries can be among the `limit` newest of a feed they are part of:
+    those with an entry not older than the limit-th newest date (`dates(record)`: the dates
+    of its entries; default: its own). An entry for each of 15,000 articles, three times over
+    (the site's feed, the column's, the unit's), cost more than the rest of the feeds."""
+    every = [[r.date] if dates is None else dates(r) for r in records]
+    if sum(map(len, every)) <= limit:
         return records
-    cut = heapq.nlargest(limit, (r.date for r in records))[-1]
-    return [r for r in records if r.date >= cut]
+    cut = heapq.nlargest(limit, (d for ds in every for d in ds))[-1]
+    return [r for r, ds in zip(records, every, strict=True) if any(d >= cut for d in ds)]
 
 
 def plan_feeds(site: Site) -> list[Feed]:
@@ -277,7 +294,8 @@ def plan_feeds(site: Site) -> list[Feed]:
     make = EntryMaker(site)
     limit = site.config.feed_size
     articles = [make.later(a) for a in _recent([a for records in site.columns.values() for a in records], limit)]
-    progress = [e for s in site.rect.states if not s.withdrawn for e in make.progress(s)]
+    live = [s for s in site.rect.states if not s.withdrawn]
+    progress = [e for s in _recent(live, limit, make.progress_dates) for e in make.progress(s)]
     meetings = [make.later(m) for m in _recent(site.meetings, limit)]
     withdrawals = [make.withdrawal(a.title, urls.article(a), a.withdrawn.date, a.withdrawn.reason, a.unit)
                    for a in (*site.articles.values(), *site.documents.values()) if a.withdrawn]
@@ -306,7 +324,7 @@ def plan_feeds(site: Site) -> list[Feed]:
         states = [s for s in site.rect.by_unit.get(unit.id, []) if not s.withdrawn]
         entries: list[Entry | Deferred] = [make.later(a) for a in _recent(index.articles, limit)]
         entries += [make.later(m) for m in _recent(index.meetings, limit)]
-        entries += [e for s in states for e in make.progress(s)]
+        entries += [e for s in _recent(states, limit, make.progress_dates) for e in make.progress(s)]
         entries += [make.commitment(c, unit.name) for c in index.commitments]
         feeds.append(Feed(f"unit/{unit.id}", f"{title} · {unit.name}",
                           f"{unit.name}的新闻、整改进展、公开承诺和会议通报", urls.unit(unit.id),
