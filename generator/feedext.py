@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from feedgen.ext.base import BaseEntryExtension
-from feedgen.util import xml_elem
+from feedgen.ext.base import BaseEntryExtension  # type: ignore[import-untyped]
+from feedgen.util import xml_elem  # type: ignore[import-untyped]
 
 from .feeds import ATOM_NS, Enclosure
 
 
-class EntryExtras(BaseEntryExtension):
+class EntryExtras(BaseEntryExtension):  # type: ignore[misc]
     """What feedgen 1.0 does not write right: `atom:updated` in an RSS item (RSS 2.0 has no
     element for a later edit), and enclosures (feedgen drops the rel, type and length of an
     Atom entry's links). RSS carries one enclosure, the lead image; Atom carries them all."""

@@ -18,16 +18,16 @@ import html as html_lib
 import json
 import mimetypes
 import re
-from urllib.parse import urljoin
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import urljoin
 from xml.etree import ElementTree as ET
 
 from . import urls
 from .compute import CHINA, ItemState
-from .markdown import plain_text
 from .history import Change
+from .markdown import plain_text
 from .model import Article, Commitment, Meeting, Progress
 from .site import Site
 
@@ -277,12 +277,16 @@ def _newest(entries: Iterable[Entry | Deferred], limit: int) -> tuple[Entry | De
     return tuple(sorted(entries, key=lambda e: (e.date, e.guid), reverse=True)[:limit])
 
 
-def _recent(records: Sequence[R], limit: int, dates: Callable[[R], list[dt.date]] | None = None) -> Sequence[R]:
+def _own_date(record: Article | Meeting) -> list[dt.date]:
+    return [record.date]
+
+
+def _recent(records: Sequence[R], limit: int, dates: Callable[[Any], list[dt.date]] = _own_date) -> Sequence[R]:
     """The records whose entries can be among the `limit` newest of a feed they are part of:
     those with an entry not older than the limit-th newest date (`dates(record)`: the dates
     of its entries; default: its own). An entry for each of 15,000 articles, three times over
     (the site's feed, the column's, the unit's), cost more than the rest of the feeds."""
-    every = [[r.date] if dates is None else dates(r) for r in records]
+    every = [dates(r) for r in records]
     if sum(map(len, every)) <= limit:
         return records
     cut = heapq.nlargest(limit, (d for ds in every for d in ds))[-1]
@@ -338,7 +342,8 @@ def _moment(day: dt.date) -> dt.datetime:
 
 def render_feed(feed: Feed, site: Site) -> tuple[bytes, bytes]:
     """(RSS 2.0, Atom) bytes of one feed."""
-    from feedgen.ext.base import BaseExtension  # feedgen (and lxml) only when a feed is written: 25 ms
+    # feedgen (and lxml) are imported when a feed is written: 25 ms a build that writes none saves
+    from feedgen.ext.base import BaseExtension
     from feedgen.feed import FeedGenerator
 
     from .feedext import EntryExtras

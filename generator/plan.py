@@ -447,7 +447,8 @@ def feed_links(site: Site, output: Output) -> tuple[Crumb, ...]:
     return tuple(links)
 
 
-class Listed(NamedTuple):
+@dataclass(frozen=True)
+class Listed:
     """A data set as the list of data sets shows it."""
 
     path: str  # without extension

@@ -20,7 +20,7 @@ import dataclasses
 import hashlib
 import os
 import pickle
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -144,7 +144,7 @@ class SiteFiles:
     def records(self, path: Path, parse: Callable[[Path], list[T]]) -> list[T]:
         return self.records_of([path], parse)[0]
 
-    def records_of(self, paths: list[str] | list[Path], parse: Callable[[Path], list[T]]) -> list[list[T]]:
+    def records_of(self, paths: Sequence[str | Path], parse: Callable[[Path], list[T]]) -> list[list[T]]:
         """The records of each file: remembered if the file is unchanged since it was parsed
         without problems, else `parse(path)` (in worker processes when there are many files),
         then remembered."""
