@@ -18,8 +18,8 @@ sites, is index chunks about twice the size per query.
 The index is in shards. Pagefind holds everything it indexes in memory (about 0.45 MB a
 page of the bench site: 2 GB for 4,250 pages) and has no incremental mode, so one index of a
 large site took gigabytes and re-indexed every page after any edit. Each page goes to one of
-the shards by a hash of its name, which depends on nothing else, so an edit or a new page
-changes one shard (how many shards: `shard_count`, from the site's size and its setting
+the shards by a hash of its name (a unit's page and its items' pages: of the unit), which
+depends on nothing else, so an edit or a new page changes one shard (how many shards: `shard_count`, from the site's size and its setting
 `search_shard_pages`, default 600 pages, about 320 MB for Pagefind); each shard is a Pagefind bundle of its own (pagefind/<shard>/, listed in
 pagefind/shards.json), made by its own process, one at a time, and kept while its pages read
 the same. The search page merges the shards (Pagefind's mergeIndex): the same results and
@@ -47,6 +47,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from . import urls
 from .errors import Problems, Source
 from .load.site import CONFIG_FILE
 from .pagefind_order import ENTRY, canonical_filters, smaller_chunks
@@ -157,9 +158,13 @@ def shard_count(pages: int, most: int) -> int:
 
 def shard_of(name: str, count: int) -> str:
     """The shard, among `count`, of the page published as `name`: a hash of its name, so it
-    never depends on the other pages. The name says how many shards there are, so a bundle
-    made for another count is never taken for this one."""
-    bucket = int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:4], "big") % count
+    never depends on the other pages; a unit's page and its ledger's item pages (units/<unit>/,
+    rectification/<unit>/…) hash the unit's id instead, so that a change of an item, which
+    changes both, indexes one shard again, not two. The name says how many shards there are,
+    so a bundle made for another count is never taken for this one."""
+    parts = name.split("/")
+    key = f"unit:{parts[1]}" if len(parts) > 2 and parts[0] + "/" in (urls.UNITS, urls.DASHBOARD) else name
+    bucket = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:4], "big") % count
     return f"{count}-{bucket:02x}"
 
 

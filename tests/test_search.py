@@ -205,6 +205,27 @@ def test_one_edit_reindexes_only_its_shard_and_matches_a_clean_build(small_site:
     assert "渣\u200b土\u200b车" in fragments(out)["/news/2014-07-01-first/"]["content"]
 
 
+def test_a_status_change_reindexes_one_shard(small_site: Path, tmp_path: Path) -> None:
+    """It changes the item's page and its unit's page, which share a shard (shard_of)."""
+    assert shard_of("units/edu/index.html", 8) == shard_of("rectification/edu/r02/index.html", 8)
+    small_shards(small_site)
+    out = tmp_path / "out"
+    build(small_site, out)
+    before = {p: p.stat().st_mtime_ns for p in (out / "pagefind").rglob("*") if p.is_file()}
+    pages = {p: p.read_bytes() for p in (out / "units/edu/index.html", out / "rectification/edu/r02/index.html")}
+    ledger = small_site / "content/rectification/edu.yml"
+    text = ledger.read_text(encoding="utf-8")
+    ledger.write_text(text.replace("    status: 整改中\n", "    status: 已完成\n    completed: 2014-07-12\n", 1),
+                      encoding="utf-8")
+    build(small_site, out)
+    assert all(p.read_bytes() != data for p, data in pages.items())  # both pages changed
+    changed = {p.relative_to(out / "pagefind").parts[0] for p, mtime in before.items()
+               if not p.is_file() or p.stat().st_mtime_ns != mtime}
+    assert changed == {shard_of("units/edu/index.html", len(shards(out)))}
+    build(small_site, tmp_path / "clean", use_cache=False)
+    assert bundle_files(out) == bundle_files(tmp_path / "clean")
+
+
 def test_the_index_reads_only_what_pagefind_indexes() -> None:
     page = ('<!doctype html><html lang="zh-CN"><head><title>标题</title></head><body><nav>导航</nav>'
             '<main data-pagefind-body><h1>标题</h1><div><div>正文</div></div>'
