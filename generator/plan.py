@@ -19,7 +19,7 @@ from . import urls
 from .bulletins import bulletin_name
 from .compute import ItemState, Tally
 from .feeds import Feed
-from .history import History
+from .history import Change, History
 from .model import CATEGORIES, Article, SiteConfig, SupervisionGroup, Unit
 from .opendata import (
     COMMITMENT_COLUMNS,
@@ -294,17 +294,20 @@ def rectification_outputs(site: Site) -> Iterator[Output]:
 
 @dataclass(frozen=True)
 class LedgerPart:
-    """What the pages of one unit's ledger are made from, besides the history: a family of
-    its own (`Parted`), so that an edit of one ledger plans again that ledger's pages only."""
+    """What the pages of one unit's ledger are made from: a family of its own (`Parted`), so
+    that an edit of one ledger, or a commit that changes one, plans again that ledger's pages
+    only."""
 
     unit: Unit
     states: tuple[ItemState, ...]
     tally: Tally
+    changes: tuple[tuple[Change, ...], ...]  # of each item, from the history
 
 
 def ledger_parts(site: Site) -> dict[str, LedgerPart]:
     rect = site.rect
-    return {unit_id: LedgerPart(site.units[unit_id], tuple(states), rect.unit_tallies[unit_id])
+    return {unit_id: LedgerPart(site.units[unit_id], tuple(states), rect.unit_tallies[unit_id],
+                                tuple(tuple(site.history.of("item", unit_id, s.item.id)) for s in states))
             for unit_id, states in rect.by_unit.items()}
 
 
@@ -322,11 +325,10 @@ def ledger_outputs(part: LedgerPart, site: Site) -> Iterator[Output]:
         yield Output(path, "ledger.html", f"{unit.name}整改清单：{label}", "rectification",
                      crumbs + ((label, ""),),
                      {**base, "states": [s for s in live if test(s)], "active": path})
-    for state in states:
+    for state, changes in zip(states, part.changes, strict=True):
         yield Output(urls.item(unit.id, state.item.id), "item.html", state.item.problem,
                      "rectification", crumbs + ((f"第{state.number}项", ""),),
-                     {"state": state, "unit": unit, "history": site.history,
-                      "changes": site.history.of("item", unit.id, state.item.id)},
+                     {"state": state, "unit": unit, "history": site.history_status, "changes": list(changes)},
                      date=state.last_update)
 
 
@@ -358,8 +360,8 @@ def disclosure_outputs(site: Site) -> Iterator[Output]:
     for c in site.content.commitments:
         yield Output(urls.commitment(c), "commitment.html", c.title or "公开承诺", "commitments",
                      (("公开承诺", urls.COMMITMENTS), (c.title or c.id, "")),
-                     {"commitment": c, "states": site.commitment_states[c.id], "history": site.history,
-                      "changes": {i.id: site.history.of("commitment-item", c.id, i.id) for i in c.items},
+                     {"commitment": c, "states": site.commitment_states[c.id], "history": site.history_status,
+                      "changes": site.commitment_changes[c.id],
                       "unit": site.units.get(c.unit or "")}, date=c.published)
     yield Output(urls.MEETINGS, "meetings.html", "会议通报", "meetings", (("会议通报", ""),),
                  {"meetings": site.meetings, "satisfaction": site.satisfaction})

@@ -20,7 +20,7 @@ from .compute import (
     Rectification,
     Satisfaction,
 )
-from .history import History
+from .history import Change, History
 from .indexno import index_numbers
 from .model import (
     Article,
@@ -71,6 +71,11 @@ class Site:
     rules: list[Rule]
     pages: list[Page]
     history: History = field(default_factory=lambda: History(False, "未读取"))
+    # whether the history could be read, and why not, without the changes: what the pages
+    # of items and commitments show of it (besides their own changes), so that a new commit
+    # does not make every one of them again
+    history_status: History = field(default_factory=lambda: History(False, "未读取"))
+    commitment_changes: dict[str, dict[str, list[Change]]] = field(default_factory=dict)  # id → item → changes
     deadline_moved: list[ItemState] = field(default_factory=list)  # live items whose deadline moved later
     withdrawn: list[Article | Meeting | Commitment] = field(default_factory=list)
     assets: list[str] = field(default_factory=list)  # site-relative images used by content
@@ -151,6 +156,7 @@ def build_site(content: Content, html: dict[tuple[str, str], Body | str], as_of:
         index[r.unit].rules.append(r)
 
     total = next((o for o in content.opinions if o.unit == "all"), None)
+    read = history or History(False, "未读取")
     withdrawn = [r for r in (*content.articles, *content.documents, *content.meetings, *content.commitments)
                  if r.withdrawn]
     site = Site(
@@ -165,7 +171,10 @@ def build_site(content: Content, html: dict[tuple[str, str], Body | str], as_of:
         opinion_total=total, opinion_units=[o for o in content.opinions if o.unit != "all"],
         rules=rules, pages=sorted(content.pages, key=lambda p: (p.order, p.id)),
         withdrawn=withdrawn,
-        history=history or History(False, "未读取"),
+        history=read,
+        history_status=History(read.available, read.reason),
+        commitment_changes={c.id: {i.id: read.of("commitment-item", c.id, i.id) for i in c.items}
+                            for c in content.commitments},
         index_numbers=index_numbers(content.documents, content.config.org_code, history or History(False)),
         deadline_moved=[s for s in rect.states if not s.withdrawn and history is not None
                         and any(c.later for c in history.of("item", s.item.unit, s.item.id))],

@@ -137,6 +137,31 @@ def test_an_edit_of_one_ledger_plans_again_that_ledgers_and_units_pages_only(sma
     assert "背街小巷路灯不亮" in (out / "rectification/street/s01/index.html").read_text(encoding="utf-8")
 
 
+def test_a_commit_that_changes_one_ledger_plans_again_that_ledgers_pages_only(
+        small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a site tracked in git, each commit changes the history the item and commitment
+    pages show: a page is given its own changes and whether the history could be read
+    (`Site.history_status`), not the whole history, so the other ledgers' pages and the
+    commitments' are kept."""
+    (small_site / "content/rectification/street.yml").write_text(
+        "unit: street\nitems:\n  - id: s01\n    problem: 背街小巷路灯不亮\n    category: 最后一公里\n"
+        "    measures: [更换路灯]\n    owner: 城管科\n    deadline: 2014-08-30\n    status: 整改中\n",
+        encoding="utf-8")
+    git(small_site, "init", "-q")
+    git(small_site, "add", "-A")
+    git(small_site, "commit", "-qm", "初始内容")
+    out = tmp_path / "out"
+    build(small_site, out)
+    calls = planned_stages(monkeypatch)
+    CHANGES["ledger status"](small_site)  # the edu ledger
+    git(small_site, "commit", "-qam", "r02 完成", date="2014-07-12T09:00:00+08:00")
+    build(small_site, out)
+    assert calls.count("ledger") == 1 and "disclosure" not in calls
+    assert tree(out) == clean(small_site, tmp_path)
+    item = (out / "rectification/edu/r02/index.html").read_text(encoding="utf-8")
+    assert "<h2>变更记录</h2>" in item and 'data-label="原为">整改中<' in item  # the commit's change shows
+
+
 def test_a_ledger_edit_after_quick_builds_keeps_the_article_pages(small_site: Path, tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """A quick build changes bodies only: records are known by all but their bodies, and
