@@ -10,6 +10,7 @@ Commits (dated by GIT_COMMITTER_DATE, China time):
 from __future__ import annotations
 
 import datetime as dt
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -54,6 +55,26 @@ def history_site(small_site: Path) -> Path:
     edit(small_site, LEDGER, "    status: 未启动\n", "    status: 未启动\n    withdrawn: {date: 2014-07-08, reason: 与 r02 重复}\n")
     git(small_site, "commit", "-qam", "r03 撤销", date="2014-07-08T09:00:00+08:00")
     return small_site
+
+
+def test_the_history_is_replayed_again_only_after_a_commit(history_site: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Between two commits the history is the one replayed last (history.REPLAY_FILE), with
+    its fingerprint; uncommitted edits only mark it dirty; a commit replays it again."""
+    import generator.history as history_module
+
+    afresh = read_history(history_site)
+    replayed: list[int] = []
+    replay = history_module._replay
+    monkeypatch.setattr(history_module, "_replay", lambda *a: replayed.append(1) or replay(*a))
+    edit(history_site, LEDGER, "measures: 精简会议", "measures: 精简会议和文件")
+    kept = read_history(history_site)
+    assert replayed == [] and kept.dirty and not afresh.dirty
+    assert Fingerprints().of(dataclasses.replace(kept, dirty=False)) == Fingerprints().of(afresh)
+    git(history_site, "commit", "-qam", "r02 措施", date="2014-07-09T09:00:00+08:00")
+    again = read_history(history_site)
+    assert replayed == [1] and not again.dirty and again.commit != afresh.commit
+    assert any(c.field == "measures" for c in again.of("item", "edu", "r02"))
 
 
 def test_changes_are_read_with_their_dates(history_site: Path) -> None:
