@@ -9,8 +9,8 @@ Commits (dated by GIT_COMMITTER_DATE, China time):
 
 from __future__ import annotations
 
-import datetime as dt
 import dataclasses
+import datetime as dt
 import os
 import shutil
 import subprocess
