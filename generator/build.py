@@ -30,6 +30,7 @@ from .incremental import (
     Known,
     Signatures,
     Stamps,
+    file_body_ref,
     input_files,
     inputs_digest,
 )
@@ -136,7 +137,7 @@ def render_bodies(content: Content, root: Path, problems: Problems, cache: Build
             if key not in cached:
                 remember[key] = (body, used, links)
             if body:  # the HTML is made from the record's file alone: known by its fingerprint
-                known[id(body)] = (body, key + b"html")
+                known[id(body)] = (body, file_body_ref(key, body))
         assets.update(used)
         html[(kind, record.id)] = body
         if links:

@@ -43,6 +43,16 @@ def _digest(data: bytes | memoryview) -> Digest:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
+BODY = b"html"  # after a file's fingerprint: the body made from that file (`file_body_ref`)
+
+
+def file_body_ref(key: Digest, html: Any) -> Digest:
+    """What stands for a body made from the file whose fingerprint is `key` (load.site) in
+    signatures and snapshots (`Signatures.body_ref`): the key marked as a body's; an empty
+    body, like any body not made from a file, the digest of its text."""
+    return key + BODY if html else _digest(str(html).encode())
+
+
 def _known(digest: Digest) -> None:
     """Stands for a value known by its fingerprint in a pickle (never unpickled)."""
 

@@ -39,7 +39,7 @@ from . import urls
 from .cache import BuildCache, Parsed, Written, fingerprint, records_and_places
 from .errors import SourceError
 from .feeds import Deferred, Feed, render_feed, render_json_feed
-from .incremental import Stamps, _digest, cached_template_inputs
+from .incremental import BODY, Stamps, cached_template_inputs, file_body_ref
 from .links import body_links_exist, hrefs
 from .load.site import read_markdown
 from .markdown import MarkdownRenderer, site_files
@@ -161,8 +161,9 @@ class Bodies:
         return self.body(*self.by_kind[(kind, record_id)])
 
     def resolve(self, digest: bytes) -> Any:
-        """What `incremental._known(digest)` stood for: a record, or (digest + b"html") its body."""
-        if len(digest) == 20 and digest.endswith(b"html"):
+        """What `incremental._known(digest)` stood for: a record, or its body
+        (`incremental.file_body_ref`)."""
+        if len(digest) == 16 + len(BODY) and digest.endswith(BODY):
             found = self.cache.place(digest[:16])
             if found is None:
                 raise Unresolved(digest.hex())
@@ -247,15 +248,9 @@ def _body(root: Path, cache: BuildCache, name: str, record: Any, place: str, old
         return False
     made.html[edit.parsed.body_key(name, place)] = (result.html, result.assets, hrefs(result.html))
     edit.bodies[place], edit.before[place] = result.html, before[0][1].decode("utf-8")
-    made.swaps.append((body_kind(record), record.id, _ref(old.body_key(name, place), edit.before[place]),
-                       _ref(edit.parsed.body_key(name, place), result.html)))
+    made.swaps.append((body_kind(record), record.id, file_body_ref(old.body_key(name, place), edit.before[place]),
+                       file_body_ref(edit.parsed.body_key(name, place), result.html)))
     return True
-
-
-def _ref(key: bytes, html: str) -> bytes:
-    """What stands for a body made from a file in a full build's signatures
-    (`Signatures.body_ref`)."""
-    return key + b"html" if html else _digest(b"")
 
 
 def _remake(root: Path, cache: BuildCache, out: Path, found: Memo, edited: dict[str, Edit],
