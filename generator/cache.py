@@ -5,6 +5,8 @@ from before it is used, and a build without it writes the same bytes. It holds
 
 - the records parsed from each source file, keyed by the file's path, size and mtime (with
   their Markdown text, and, for a build that needs only the HTML of the bodies, without it);
+  those of a content folder's files also in a few bundles (`Bundled`), which a build reads
+  in one go instead of one row per file;
 - the HTML of each Markdown body, keyed by the fingerprint of the file it came from, with
   the images it uses and the links it holds;
 - for each output folder, what every output file was made from (its signature), and its
@@ -22,12 +24,14 @@ read-only site folder, a damaged file) turns it into a cache that remembers noth
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import os
 import pickle
 import sqlite3
 import sys
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +41,7 @@ from . import __version__
 from .history import CACHE_DIR
 from .model import without_text
 
-DATABASE = "build-v4.sqlite"  # the version of SCHEMA: a file of another is deleted
+DATABASE = "build-v5.sqlite"  # the version of SCHEMA: a file of another is deleted
 JINJA_DIR = "jinja-v1"  # compiled templates (Jinja's own bytecode cache)
 # Libraries whose output ends up in the pages: a new version must not reuse old HTML.
 LIBRARIES = ("jinja2", "markdown", "pymdownx", "nh3", "feedgen", "yaml", "lxml")
@@ -48,6 +52,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,
                                     digest BLOB, shape BLOB, light BLOB, records BLOB);
+CREATE TABLE IF NOT EXISTS bundles (folder TEXT, number INTEGER, data BLOB, PRIMARY KEY (folder, number));
 CREATE TABLE IF NOT EXISTS html (key BLOB PRIMARY KEY, size INTEGER, assets BLOB, links BLOB, html BLOB);
 CREATE TABLE IF NOT EXISTS outputs (folder TEXT, file TEXT, signature BLOB, size INTEGER,
                                     mtime INTEGER, sha256 TEXT, PRIMARY KEY (folder, file));
@@ -127,6 +132,29 @@ def shape(blob: bytes, light: bytes | None) -> bytes:
     return hashlib.blake2b(light if light is not None else blob, digest_size=16).digest()
 
 
+BUNDLES = 32  # bundles per content folder: an edit writes one again, a 32nd of the folder
+
+
+def bundle_of(name: str) -> int:
+    """The bundle a source file's records go in (the same in every process, unlike `hash`)."""
+    return zlib.crc32(name.encode()) % BUNDLES
+
+
+class Bundled(NamedTuple):
+    """A file's records in a bundle: as `parsed(light=True)` gives them, with the file's
+    size and mtime when they were parsed."""
+
+    size: int
+    mtime_ns: int
+    digest: bytes
+    shape: bytes
+    records: list[Any]  # without their Markdown text
+
+    @property
+    def parsed(self) -> Parsed:
+        return Parsed(self.digest, self.records, self.shape)
+
+
 def _blob(strings: list[str]) -> bytes | None:
     """A body's list of images or links for the cache: most bodies have none (NULL)."""
     return pickle.dumps(strings) if strings else None
@@ -178,7 +206,7 @@ class BuildCache:
                 row = db.execute("SELECT value FROM meta WHERE key = 'code'").fetchone()
                 if row is None or row[0] != code:  # made by other code: start afresh
                     db.executescript("BEGIN IMMEDIATE; DELETE FROM sources; DELETE FROM html;"
-                                     "DELETE FROM outputs; DELETE FROM memo; DELETE FROM places;"
+                                     "DELETE FROM outputs; DELETE FROM memo; DELETE FROM places; DELETE FROM bundles;"
                                      "DELETE FROM snapshots; COMMIT;")
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (code,))
                 return db
@@ -265,6 +293,20 @@ class BuildCache:
         """Drop the entries of source files that are gone."""
         if self._sources is not None:
             self._write("DELETE FROM sources WHERE path = ?", ((p,) for p in self._sources if p not in present))
+
+    def bundles(self, folder: str) -> list[dict[str, Bundled]]:
+        """The bundles of a content folder (`bundle_of`): file → its records; a bundle
+        that is missing or cannot be read is empty."""
+        found: list[dict[str, Bundled]] = [{} for _ in range(BUNDLES)]
+        for number, data in self._read("SELECT number, data FROM bundles WHERE folder = ?", (folder,)):
+            with contextlib.suppress(Exception):  # not what this code wrote: its files are read one by one
+                found[number] = pickle.loads(data)
+        return found
+
+    def remember_bundle(self, folder: str, number: int, files: dict[str, Bundled]) -> None:
+        """Pickled only when saved: the records do not change meanwhile."""
+        self._write("INSERT OR REPLACE INTO bundles VALUES (?, ?, ?)",
+                    ((folder, number, pickle.dumps(files, protocol=pickle.HIGHEST_PROTOCOL)),), lazily=True)
 
     def records_of(self, path: str) -> Parsed | None:
         """The remembered records of one file, as they are now."""

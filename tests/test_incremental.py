@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import sqlite3
 import subprocess
 import threading
 import time
@@ -22,8 +23,9 @@ from conftest import write
 
 from generator import incremental, parallel
 from generator.build import build
-from generator.cache import BuildCache
+from generator.cache import DATABASE, BuildCache
 from generator.incremental import cached_template_inputs, template_inputs
+from generator.load.site import SiteFiles
 from generator.render import default_theme
 
 NEWS = "content/news/2014-06-01-second.md"
@@ -156,6 +158,52 @@ def test_a_damaged_cache_is_started_afresh(small_site: Path, tmp_path: Path) -> 
     clean = tmp_path / "clean"
     build(small_site, clean, use_cache=False)
     assert tree(out) == tree(clean) != files
+
+
+def test_unchanged_files_are_read_from_their_folders_bundles(small_site: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The records of a content folder's unchanged files come from its bundles
+    (cache.Bundled), not from one cache row per file; an edited file is parsed again."""
+    out = tmp_path / "out"
+    build(small_site, out)
+    asked: list[str] = []
+    read, parse = BuildCache.parsed, SiteFiles._parse
+    monkeypatch.setattr(BuildCache, "parsed", lambda self, paths, light=False: read(self, asked.extend(paths) or paths, light))
+    parsed: list[str] = []
+    monkeypatch.setattr(SiteFiles, "_parse", lambda self, path, how: parse(self, parsed.append(path.name) or path, how))
+    CHANGES["ledger status"](small_site)
+    build(small_site, out)
+    assert parsed == ["edu.yml"]
+    assert not [name for name in asked if name.count("/") > 1], asked  # only the lists: content/units.yml, …
+    clean = tmp_path / "clean"
+    build(small_site, clean, use_cache=False)
+    assert tree(out) == tree(clean)
+
+
+def test_a_damaged_bundle_is_read_file_by_file(small_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(small_site, out)
+    with sqlite3.connect(small_site / ".gongshi-cache" / DATABASE) as db:
+        assert db.execute("UPDATE bundles SET data = ?", (b"not a pickle",)).rowcount > 0
+    CHANGES["unit name"](small_site)
+    build(small_site, out)
+    clean = tmp_path / "clean"
+    build(small_site, clean, use_cache=False)
+    assert tree(out) == tree(clean)
+
+
+def test_a_removed_file_leaves_the_cache(small_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(small_site, out)
+    CHANGES["removed record"](small_site)
+    build(small_site, out)
+    cache = BuildCache(small_site)
+    try:
+        assert cache.records_of(NEWS) is None
+        assert not any(NEWS in bundle for bundle in cache.bundles("news"))
+        assert any(bundle for bundle in cache.bundles("news"))
+    finally:
+        cache.close()
 
 
 def test_a_file_changed_in_the_output_by_hand_is_made_again(small_site: Path, tmp_path: Path) -> None:

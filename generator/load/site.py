@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .. import parallel
-from ..cache import BuildCache, Parsed, light_blob, records_and_places, shape
+from ..cache import BuildCache, Bundled, Parsed, bundle_of, light_blob, records_and_places, shape
 from ..errors import Problems, Source, SourceError, relpath
 from ..fields import Slug, build_record
 from ..incremental import Stamps
@@ -41,6 +41,7 @@ from ..model import (
     Rule,
     SiteConfig,
     Unit,
+    without_text,
 )
 from .frontmatter import split_front_matter
 from .text import decode, read_bytes
@@ -144,13 +145,17 @@ class SiteFiles:
     def records(self, path: Path, parse: Callable[[Path], list[T]]) -> list[T]:
         return self.records_of([path], parse)[0]
 
-    def records_of(self, paths: Sequence[str | Path], parse: Callable[[Path], list[T]]) -> list[list[T]]:
+    def records_of(self, paths: Sequence[str | Path], parse: Callable[[Path], list[T]],
+                   folder: str = "") -> list[list[T]]:
         """The records of each file: remembered if the file is unchanged since it was parsed
         without problems, else `parse(path)` (in worker processes when there are many files),
-        then remembered."""
+        then remembered. The files of a content `folder` are remembered in its bundles too
+        (`cache.Bundled`), read first."""
         found: list[list[T]] = [[] for _ in paths]
         todo: list[tuple[int, str, tuple[int, int]]] = []
         remembered: list[tuple[int, str, tuple[int, int]]] = []
+        held = self.cache.bundles(folder) if folder else None
+        bundled: dict[str, Bundled] = {}  # file → its records, for the bundles as they are now
         for n, path in enumerate(paths):
             name = self.name(path)
             self.present.add(name)
@@ -162,6 +167,11 @@ class SiteFiles:
                     found[n] = parse(Path(path))  # which reports why it cannot be read
                     continue
                 stamp = (stat.st_size, stat.st_mtime_ns)
+            entry = held[bundle_of(name)].get(name) if held else None
+            if entry is not None and (entry.size, entry.mtime_ns) == stamp:
+                bundled[name] = entry
+                found[n] = self._known(name, entry.parsed)
+                continue
             (remembered if self.cache.unchanged(name, *stamp) else todo).append((n, name, stamp))
         # without their Markdown text: the HTML of an unchanged body is in the cache (build.render_bodies)
         for entry, parsed in zip(remembered, self.cache.parsed([name for _, name, _ in remembered], light=True),
@@ -170,6 +180,7 @@ class SiteFiles:
                 todo.append(entry)
             else:
                 found[entry[0]] = self._known(entry[1], parsed)
+                bundled[entry[1]] = Bundled(*entry[2], parsed.digest, parsed.shape, parsed.records)
         todo.sort(key=lambda entry: entry[0])
         results = parallel.run(len(todo), lambda i: self._parse(Path(paths[todo[i][0]]), parse))
         for (n, name, stamp), (digest, blob, light, errors) in zip(todo, results, strict=True):
@@ -181,7 +192,19 @@ class SiteFiles:
             found[n] = self._known(name, parsed)
             if not errors:
                 self.cache.remember_parsed(name, *stamp, parsed, blob, light)
+                bundled[name] = Bundled(*stamp, digest, parsed.shape, [without_text(r) for r in parsed.records])
+        if held is not None:
+            self._rebundle(folder, held, bundled)
         return found
+
+    def _rebundle(self, folder: str, held: list[dict[str, Bundled]], bundled: dict[str, Bundled]) -> None:
+        """Write again each bundle whose files are not the ones it holds, as they are now."""
+        now: list[dict[str, Bundled]] = [{} for _ in held]
+        for name, entry in bundled.items():
+            now[bundle_of(name)][name] = entry
+        for number, (before, after) in enumerate(zip(held, now, strict=True)):
+            if before.keys() != after.keys() or any(before[n][:2] != e[:2] for n, e in after.items()):
+                self.cache.remember_bundle(folder, number, after)
 
     def _parse(self, path: Path, parse: Callable[[Path], list[T]]
                ) -> tuple[bytes | None, bytes, bytes | None, list[SourceError]]:
@@ -265,7 +288,7 @@ def _each(files: SiteFiles, folder: str, suffixes: tuple[str, ...],
           parse: Callable[[Path], T | None]) -> list[T]:
     """The records of every file in a folder, one record (at most) per file."""
     paths = list(files.walk(folder, suffixes))
-    found = files.records_of(paths, lambda p: [r] if (r := parse(p)) is not None else [])
+    found = files.records_of(paths, lambda p: [r] if (r := parse(p)) is not None else [], folder)
     return [record for records in found for record in records]
 
 
