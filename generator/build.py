@@ -262,9 +262,10 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
                 memo = dataclasses.replace(last, files=stamps)
             else:
                 known: Known = {}
-                site = prepare(root, problems, accept_removals, cache, known, progress, history, stamps)
-                cache.save()
-                report, memo = _write(root, site, Staging(out, previous, existing, folders), cache, known, code,
+                # handed on, not kept here: _write lets the site go before the search index
+                report, memo = _write(root, prepare(root, problems, accept_removals, cache, known, progress,
+                                                    history, stamps),
+                                      Staging(out, previous, existing, folders), cache, known, code,
                                       problems, progress, (extra, stamps))
             cache.remember(f"quick:{out}", memo)
             cache.remember(f"inputs:{out}", (inputs, report.pages, report.warnings))
@@ -324,7 +325,10 @@ def _write(root: Path, site: Site, staging: Staging, cache: BuildCache, known: K
            problems: Problems, progress: Progress, read: tuple[bytes, Stamps]) -> tuple[BuildReport, quick.Memo | None]:
     """Plan, render what changed, publish; remember what each output file was made from,
     and what a quick build after an edit of bodies needs (`read`: the digest of what the
-    build read besides files, and the files)."""
+    build read besides files, and the files). The site, and the records in `known`, are let
+    go before the search index: its Pagefind processes need the memory (the caller holds
+    neither)."""
+    cache.save()  # the bodies rendered: their HTML need not wait in memory
     progress.stage("计划")
     try:
         planned = _plan_files(root, site, cache, known, code, problems, staging,
@@ -339,13 +343,16 @@ def _write(root: Path, site: Site, staging: Staging, cache: BuildCache, known: K
             shards = search.shard_count(indexed, site.config.search_shard_pages)
         memo = quick.memo(site, planned.pages, planned.feeds, planned.env, cache, *read, shards, problems.warnings)
         page_count = len(planned.pages)
-        del planned  # what Pagefind's processes need is memory
-        written, removed = _publish(staging, files, staged, shards, site.history, site.as_of, cache, problems,
-                                    progress)
+        history, as_of = site.history, site.as_of
+        del planned, site  # what Pagefind's processes need is memory
+        known.clear()
+        cache.remember_snapshots(staging.out, snapshots)
+        cache.save()
+        del snapshots
+        written, removed = _publish(staging, files, staged, shards, history, as_of, cache, problems, progress)
     except BaseException:
         staging.discard()
         raise
-    cache.remember_snapshots(staging.out, snapshots)
     cache.remember(f"families:{staging.out}", recorded)
     cache.remember(f"quick-edits:{staging.out}", [])  # families.recalled: none since this build
     return BuildReport(page_count, len(files), 0.0, staging.out, written=written, removed=removed,
@@ -383,7 +390,6 @@ def _publish(staging: Staging, files: dict[str, Written], staged: set[str], shar
     manifest, then everything in place; returns (files written, files removed)."""
     if shards:
         progress.stage("搜索索引")
-        parallel.release_free_memory()
         _index_search(staging.out, staging, files, staged, shards, problems)
         _raise_if(problems)
     index = manifest({n: w.sha256 for n, w in files.items()}, history, as_of.isoformat())
@@ -410,6 +416,7 @@ def _index_search(out: Path, staging: Staging, files: dict[str, Written], staged
     was = search.by_shard((n for n in staging.previous if n.endswith(".html")), shards)
     opt_in: bool | None = None
     listed = []
+    freed = False
     for shard, names in search.by_shard(pages, shards).items():
         folder = f"{urls.PAGEFIND}{shard}/"
         before = {n: staging.unchanged(n, w.signature)
@@ -428,6 +435,10 @@ def _index_search(out: Path, staging: Staging, files: dict[str, Written], staged
         if whole and all(w.signature == made for w in before.values()):  # type: ignore[union-attr]
             files.update(before)  # type: ignore[arg-type]
             continue
+        if not freed:  # for Pagefind, which holds a shard's every page in memory
+            gc.collect()  # what the build let go, some of it in reference cycles (the collector is off)
+            parallel.release_free_memory()
+            freed = True
         with tempfile.TemporaryDirectory(prefix="gongshi-index-") as temp:
             bundle = Path(temp) / "bundle"
             search.build_index(texts, bundle, problems)

@@ -14,6 +14,7 @@ import sqlite3
 import subprocess
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,7 +22,8 @@ import jinja2
 import pytest
 from conftest import write
 
-from generator import incremental, parallel
+from generator import build as build_module
+from generator import incremental, parallel, search
 from generator.build import build
 from generator.cache import DATABASE, BuildCache
 from generator.incremental import cached_template_inputs, template_inputs
@@ -363,3 +365,30 @@ def test_a_build_in_another_thread_renders_in_that_thread(small_site: Path, tmp_
     worker.start()
     worker.join()
     assert found == [[os.getpid()] * 8]
+
+
+def test_the_site_is_let_go_before_the_search_index(small_site: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind needs the memory: when it runs, the build holds neither the site nor its
+    records (a large site's peak is the two together)."""
+    sites: list[weakref.ref[object]] = []
+    records: list[weakref.ref[object]] = []
+    indexed: list[bool] = []
+    prepare, index = build_module.prepare, search.build_index
+
+    def remembered(*args: object, **kwargs: object) -> object:
+        site = prepare(*args, **kwargs)  # type: ignore[arg-type]
+        sites.append(weakref.ref(site))
+        records.append(weakref.ref(site.content.articles[0]))
+        return site
+
+    def indexing(*args: object, **kwargs: object) -> object:
+        indexed.append(sites[-1]() is None and records[-1]() is None)
+        return index(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_module, "prepare", remembered)
+    monkeypatch.setattr(search, "build_index", indexing)
+    build(small_site, tmp_path / "out")
+    CHANGES["ledger status"](small_site)
+    build(small_site, tmp_path / "out")
+    assert len(sites) == 2 and indexed and all(indexed), indexed
