@@ -10,7 +10,9 @@ notice is a change too (its title, or its text).
 
 Reading is one `git log` and one `git cat-file --batch` process; each file version (blob)
 is parsed once and cached under `.gongshi-cache/`, keyed by its blob id, so a repository
-with thousands of commits costs little after the first build.
+with thousands of commits costs little after the first build. The history as replayed is
+kept there too, with where the replay ended: a build after new commits replays only those,
+unless the history was rewritten or a branch merged since (then every commit again).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from .model import Content
 CACHE_DIR = ".gongshi-cache"
 CACHE_FILE = "history-v2.json"
 REPLAY_FILE = "history-replay.pickle"  # the history as last read, for as long as no commit changes content/
+STATE_FILE = "history-state.pickle"  # where that replay ended: a replay of the commits after it goes on from there
 TRACKED = ("rectification", "commitments", "news", "documents", "meetings")
 ITEM_FIELDS = {"deadline": "时限", "status": "状态", "owner": "责任人", "leader": "责任领导",
                "measures": "整改措施", "problem": "问题表述"}
@@ -204,12 +207,16 @@ class _Blobs:
                 pass  # the cache only saves time
 
 
-def _log(repo: Path, prefix: str) -> list[tuple[str, dt.date, list[tuple[str, str]]]] | None:
-    """Commits touching the tracked folders, oldest first: (commit, date, [(blob, path)])."""
+Commits = list[tuple[str, dt.date, list[tuple[str, str]]]]
+
+
+def _log(repo: Path, prefix: str, since: str = "") -> Commits | None:
+    """Commits touching the tracked folders, oldest first: (commit, date, [(blob, path)]);
+    `since`: only those after that commit."""
     paths = [f"{prefix}content/{folder}" for folder in TRACKED]
     # --date-order: never a commit before its parents, also when clocks disagree
     out = _git(repo, "log", "--reverse", "--date-order", "--no-renames", "--raw", "--no-abbrev", "-z",
-               "--format=%x1e%H %ct", "--", *paths)
+               "--format=%x1e%H %ct", *([f"{since}..HEAD"] if since else []), "--", *paths)
     if out is None:
         return None
     commits = []
@@ -256,47 +263,67 @@ def read_history(root: Path) -> History:
     if not head:
         return History(False, "站点内容还没有提交到 git 仓库")
     status = _git(repo, "status", "--porcelain", "--", *sources) or b""
-    replayed = root / CACHE_DIR / REPLAY_FILE
-    key = hashlib.blake2b(Path(__file__).read_bytes() + f"\0{head}\0{prefix}".encode(), digest_size=16).digest()
-    kept = _kept_history(replayed, key)
-    if kept is not None:  # no commit since the last read: what it replayed stands
-        return dataclasses.replace(kept, dirty=bool(status.strip()))
-    commits = _log(repo, prefix)
+    dirty = bool(status.strip())
+    folder = root / CACHE_DIR
+    key = hashlib.blake2b(Path(__file__).read_bytes() + f"\0{prefix}".encode(), digest_size=16).digest()
+    kept = _kept(folder / REPLAY_FILE, key)
+    if kept is not None and kept[0] == head:  # no commit since the last read: what it replayed stands
+        return dataclasses.replace(kept[1], dirty=dirty)
+    state = _kept(folder / STATE_FILE, key) if kept is not None else None
+    if kept is not None and state is not None and state[0] == kept[0] and _follows(repo, state[1]):
+        _, since, count, current = state  # only commits after the last one replayed: go on from there
+        history, blobs = kept[1], _Blobs(repo, None)
+    else:
+        history, since, count, current = History(True), "", 0, {}
+        blobs = _Blobs(repo, folder / CACHE_FILE)
+    commits = _log(repo, prefix, since)
     if commits is None:
         return History(False, "无法读取 git 历史")
-    blobs = _Blobs(repo, root / CACHE_DIR / CACHE_FILE)
     blobs.load({blob: path for _, _, files in commits for blob, path in files if set(blob) != {"0"}})
     blobs.save()
-    history = History(True, commit=head, dirty=bool(status.strip()))
-    _replay(history, commits, blobs.parsed, prefix)
-    try:
-        replayed.parent.mkdir(parents=True, exist_ok=True)
-        replayed.write_bytes(key + pickle.dumps(history, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        pass  # the cache only saves time
+    _replay(history, commits, blobs.parsed, prefix, current, count)
+    history.commit, history.dirty = head, dirty
+    last = commits[-1][0] if commits else since
+    _keep(folder / REPLAY_FILE, key, (head, history))
+    _keep(folder / STATE_FILE, key, (head, last, count + len(commits), current))
     return history
 
 
-def _kept_history(path: Path, key: bytes) -> History | None:
-    """The history `read_history` replayed last, if it was for `key` (this code, the last
-    commit of the site's sources, the site's folder in the repository). Replaying every
-    commit takes half a second in a large site: an editor's builds between two commits
-    (a quick build after a body edit, say) need not pay it each time. A pickle keeps which
-    strings are one object, so the history fingerprints as it did (incremental.py)."""
+def _follows(repo: Path, last: str) -> bool:
+    """Whether the commits after `last` (the last one replayed) come after it in the history
+    as a whole: `last` is an ancestor of HEAD and no merge came since (a merged branch's
+    commits would fall among the ones replayed, in date order)."""
+    if not last or _git(repo, "merge-base", "--is-ancestor", last, "HEAD") is None:
+        return False
+    return (_git(repo, "rev-list", "--merges", "--count", f"{last}..HEAD") or b"").strip() == b"0"
+
+
+def _kept(path: Path, key: bytes) -> Any:
+    """What `_keep` kept under `key` (this code, the site's folder in the repository), or
+    None. Replaying every commit takes half a second in a large site: the builds between
+    two commits (an editor's quick build after a body edit, say) need not pay it, and a new
+    commit costs only its own replay. A pickle keeps which strings are one object, so the
+    history fingerprints as it did (incremental.py)."""
     try:
         data = path.read_bytes()
-        if data[:16] != key:
-            return None
-        found = pickle.loads(data[16:])
+        return pickle.loads(data[16:]) if data[:16] == key else None
     except Exception:  # absent, damaged, or written by other code
         return None
-    return found if isinstance(found, History) else None
 
 
-def _replay(history: History, commits: list[tuple[str, dt.date, list[tuple[str, str]]]],
-            parsed: dict[str, Any], prefix: str) -> None:
-    current: dict[str, dict[str, Any]] = {}  # path → its records at this point
-    for order, (commit, date, files) in enumerate(commits):
+def _keep(path: Path, key: bytes, value: Any) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(key + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass  # the cache only saves time
+
+
+def _replay(history: History, commits: Commits, parsed: dict[str, Any], prefix: str,
+            current: dict[str, dict[str, Any]], start: int = 0) -> None:
+    """Replay `commits` on `history`; `current`: path → its records at this point, `start`:
+    the number of commits replayed before (a record's debut is numbered in that order)."""
+    for order, (commit, date, files) in enumerate(commits, start):
         for blob, path in files:
             where = _key_of(path, prefix)
             if where is None:

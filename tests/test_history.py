@@ -18,11 +18,11 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import errors_of, planned_stages
+from conftest import errors_of, planned_stages, write
 
 from generator.build import build, prepare
 from generator.errors import Problems
-from generator.history import CACHE_DIR, CACHE_FILE, read_history
+from generator.history import CACHE_DIR, CACHE_FILE, REPLAY_FILE, STATE_FILE, History, read_history
 from generator.incremental import Fingerprints
 
 LEDGER = "content/rectification/edu.yml"
@@ -75,6 +75,54 @@ def test_the_history_is_replayed_again_only_after_a_commit(history_site: Path,
     again = read_history(history_site)
     assert replayed == [1] and not again.dirty and again.commit != afresh.commit
     assert any(c.field == "measures" for c in again.of("item", "edu", "r02"))
+
+
+def _afresh(site: Path) -> History:
+    """The history as a first build reads it: every commit replayed."""
+    for name in (REPLAY_FILE, STATE_FILE):
+        (site / CACHE_DIR / name).unlink(missing_ok=True)
+    return read_history(site)
+
+
+def test_a_new_commit_is_replayed_on_what_was_replayed_before(history_site: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a commit only the commits since the last replay are replayed (history.STATE_FILE),
+    and the history is the one a replay of every commit gives: the same changes, the same
+    first publication of each record (documents' 索引号 go by its order)."""
+    import generator.history as history_module
+
+    read_history(history_site)
+    logged: list[str] = []
+    log = history_module._log
+    monkeypatch.setattr(history_module, "_log", lambda repo, prefix, since="": logged.append(since) or log(repo, prefix, since))
+    edit(history_site, LEDGER, "measures: 精简会议", "measures: 精简会议和文件")
+    git(history_site, "commit", "-qam", "r02 措施", date="2014-07-09T09:00:00+08:00")
+    write(history_site, "content/documents/2014-07-10-late.md",
+          "---\ntitle: 补发的文件\ndate: 2014-05-02\ncolumn: policy\n---\n正文\n")
+    edit(history_site, "content/news/2014-07-01-first.md", "---\n", "---\nupdated: 2014-07-10\n")
+    git(history_site, "add", "-A")
+    git(history_site, "commit", "-qm", "补发文件", date="2014-07-10T09:00:00+08:00")
+    went_on = read_history(history_site)
+    assert len(logged) == 1 and logged[0]  # since the last commit replayed
+    assert any(c.field == "measures" for c in went_on.of("item", "edu", "r02"))
+    afresh = _afresh(history_site)
+    assert logged[1:] == [""]
+    assert went_on == afresh
+    assert went_on.first[("document", "2014-07-10-late")].order == 5 == afresh.first[("document", "2014-07-10-late")].order
+
+
+def test_a_rewritten_history_is_replayed_whole(history_site: Path) -> None:
+    """A commit replayed before and then amended is not in the history any more: the
+    replay starts again from the first commit."""
+    edit(history_site, LEDGER, "measures: 精简会议", "measures: 精简会议和文件")
+    git(history_site, "commit", "-qam", "r02 措施", date="2014-07-09T09:00:00+08:00")
+    read_history(history_site)
+    edit(history_site, LEDGER, "measures: 精简会议和文件", "measures: 精简会议")
+    edit(history_site, LEDGER, "measures: 精简会议\n    owner: 办公室", "measures: 精简会议\n    owner: 督查室")
+    git(history_site, "commit", "-q", "--amend", "-am", "r02 责任人", date="2014-07-09T09:00:00+08:00")
+    amended = read_history(history_site)
+    assert amended == _afresh(history_site)
+    assert [c.field for c in amended.of("item", "edu", "r02")] == ["deadline", "owner"]
 
 
 def test_changes_are_read_with_their_dates(history_site: Path) -> None:
