@@ -300,13 +300,13 @@ class BuildCache:
         found: list[dict[str, Bundled]] = [{} for _ in range(BUNDLES)]
         for number, data in self._read("SELECT number, data FROM bundles WHERE folder = ?", (folder,)):
             with contextlib.suppress(Exception):  # not what this code wrote: its files are read one by one
-                found[number] = pickle.loads(data)
+                value = pickle.loads(data)
+                found[number] = value if isinstance(value, dict) else {}
         return found
 
     def remember_bundle(self, folder: str, number: int, files: dict[str, Bundled]) -> None:
-        """Pickled only when saved: the records do not change meanwhile."""
         self._write("INSERT OR REPLACE INTO bundles VALUES (?, ?, ?)",
-                    ((folder, number, pickle.dumps(files, protocol=pickle.HIGHEST_PROTOCOL)),), lazily=True)
+                    [(folder, number, pickle.dumps(files, protocol=pickle.HIGHEST_PROTOCOL))])
 
     def records_of(self, path: str) -> Parsed | None:
         """The remembered records of one file, as they are now."""

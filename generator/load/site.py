@@ -154,7 +154,7 @@ class SiteFiles:
         found: list[list[T]] = [[] for _ in paths]
         todo: list[tuple[int, str, tuple[int, int]]] = []
         remembered: list[tuple[int, str, tuple[int, int]]] = []
-        held = self.cache.bundles(folder) if folder else None
+        held = self.cache.bundles(folder) if folder and self.cache.db is not None else None
         bundled: dict[str, Bundled] = {}  # file → its records, for the bundles as they are now
         for n, path in enumerate(paths):
             name = self.name(path)
@@ -167,10 +167,10 @@ class SiteFiles:
                     found[n] = parse(Path(path))  # which reports why it cannot be read
                     continue
                 stamp = (stat.st_size, stat.st_mtime_ns)
-            entry = held[bundle_of(name)].get(name) if held else None
-            if entry is not None and (entry.size, entry.mtime_ns) == stamp:
-                bundled[name] = entry
-                found[n] = self._known(name, entry.parsed)
+            kept = held[bundle_of(name)].get(name) if held else None
+            if kept is not None and (kept.size, kept.mtime_ns) == stamp:
+                bundled[name] = kept
+                found[n] = self._known(name, kept.parsed)
                 continue
             (remembered if self.cache.unchanged(name, *stamp) else todo).append((n, name, stamp))
         # without their Markdown text: the HTML of an unchanged body is in the cache (build.render_bodies)
