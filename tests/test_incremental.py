@@ -40,6 +40,13 @@ def tree(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
+def clean_tree(site: Path, tmp_path: Path) -> dict[str, bytes]:
+    """The files of a build of `site` without the cache, into a folder of its own."""
+    clean = tmp_path / "clean"
+    build(site, clean, use_cache=False)
+    return tree(clean)
+
+
 def stamps(out: Path) -> dict[str, tuple[int, int]]:
     """(inode, mtime) of every file: what rsync and a web server's caches go by."""
     return {p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
@@ -89,9 +96,7 @@ def test_incremental_build_is_byte_identical_to_a_clean_build(
     build(small_site, out)
     CHANGES[change](small_site)
     report = build(small_site, out)
-    clean = tmp_path / "clean"
-    build(small_site, clean, use_cache=False)
-    assert tree(out) == tree(clean)
+    assert tree(out) == clean_tree(small_site, tmp_path)
     assert 0 < report.written < report.files
 
 
@@ -157,9 +162,7 @@ def test_a_damaged_cache_is_started_afresh(small_site: Path, tmp_path: Path) -> 
             path.write_bytes(b"not a database")
     CHANGES["news body"](small_site)
     build(small_site, out)
-    clean = tmp_path / "clean"
-    build(small_site, clean, use_cache=False)
-    assert tree(out) == tree(clean) != files
+    assert tree(out) == clean_tree(small_site, tmp_path) != files
 
 
 def test_unchanged_files_are_read_from_their_folders_bundles(small_site: Path, tmp_path: Path,
@@ -177,9 +180,7 @@ def test_unchanged_files_are_read_from_their_folders_bundles(small_site: Path, t
     build(small_site, out)
     assert parsed == ["edu.yml"]
     assert not [name for name in asked if name.count("/") > 1], asked  # only the lists: content/units.yml, …
-    clean = tmp_path / "clean"
-    build(small_site, clean, use_cache=False)
-    assert tree(out) == tree(clean)
+    assert tree(out) == clean_tree(small_site, tmp_path)
 
 
 def test_a_damaged_bundle_is_read_file_by_file(small_site: Path, tmp_path: Path) -> None:
@@ -189,9 +190,7 @@ def test_a_damaged_bundle_is_read_file_by_file(small_site: Path, tmp_path: Path)
         assert db.execute("UPDATE bundles SET data = ?", (b"not a pickle",)).rowcount > 0
     CHANGES["unit name"](small_site)
     build(small_site, out)
-    clean = tmp_path / "clean"
-    build(small_site, clean, use_cache=False)
-    assert tree(out) == tree(clean)
+    assert tree(out) == clean_tree(small_site, tmp_path)
 
 
 def test_a_removed_file_leaves_the_cache(small_site: Path, tmp_path: Path) -> None:
@@ -284,9 +283,7 @@ def test_a_new_commit_rebuilds_what_shows_the_history(small_site: Path, tmp_path
     build(small_site, out)  # uncommitted: the manifest says so
     git("commit", "-qam", "r02 延期")
     build(small_site, out)
-    clean = tmp_path / "clean"
-    build(small_site, clean, use_cache=False)
-    assert tree(out) == tree(clean)
+    assert tree(out) == clean_tree(small_site, tmp_path)
     assert "2014-07-31" in (out / "rectification/edu/r02/index.html").read_text(encoding="utf-8")
 
 
