@@ -404,12 +404,9 @@ def bulletin_outputs(site: Site) -> Iterator[Output]:
 
 
 def home_output(site: Site) -> Output:
-    latest = sorted((r for rs in site.columns.values() for r in rs), key=lambda r: (r.date, r.id),
-                    reverse=True)
-    photos = [r for r in latest if r.images][:5]
+    front = site.front
     return Output(urls.HOME, "home.html", site.config.title, "home", (),
-                  {"headlines": latest[:6], "photos": photos,
-                   "boxes": [(c, site.columns[c.id][:6]) for c in site.config.columns],
+                  {"headlines": front.headlines, "photos": front.photos, "boxes": front.boxes,
                    "rect": site.rect, "meetings": site.meetings[:5],
                    "satisfaction": site.satisfaction,
                    "commitments": sorted(site.content.commitments, key=lambda c: c.published,

@@ -24,6 +24,7 @@ from .history import Change, History
 from .indexno import index_numbers
 from .model import (
     Article,
+    Column,
     Commitment,
     Content,
     Document,
@@ -47,6 +48,27 @@ class UnitIndex:
     children: list[Unit] = field(default_factory=list)
 
 
+HEADLINES, PHOTOS = 6, 5  # on the home page: in the list and in each column's box; pictures
+
+
+@dataclass
+class Front:
+    """What the home page shows of the news and documents: the newest, the newest with
+    pictures, the newest of each column. A part of the site of its own, so that the home
+    page reads these few records and not every one: an edit of an older record does not
+    plan it again (families.py)."""
+
+    headlines: list[Article]
+    photos: list[Article]
+    boxes: list[tuple[Column, list[Article]]]
+
+
+def front(columns: dict[str, list[Article]], config: SiteConfig) -> Front:
+    latest = sorted((r for rs in columns.values() for r in rs), key=lambda r: (r.date, r.id), reverse=True)
+    return Front(latest[:HEADLINES], [r for r in latest if r.images][:PHOTOS],
+                 [(c, columns[c.id][:HEADLINES]) for c in config.columns])
+
+
 @dataclass
 class Site:
     config: SiteConfig
@@ -56,6 +78,7 @@ class Site:
     units: dict[str, Unit]
     unit_index: dict[str, UnitIndex]
     columns: dict[str, list[Article]]  # column id → live records, newest first
+    front: Front  # the home page's part of them
     articles: dict[str, Article]  # news by id (including withdrawn)
     documents: dict[str, Document]
     phases: list[PhaseState]
@@ -161,7 +184,7 @@ def build_site(content: Content, html: dict[tuple[str, str], Body | str], as_of:
                  if r.withdrawn]
     site = Site(
         config=content.config, as_of=as_of, content=content, html=html, units=units,
-        unit_index=index, columns=columns,
+        unit_index=index, columns=columns, front=front(columns, content.config),
         articles={a.id: a for a in content.articles},
         documents={d.id: d for d in content.documents},
         phases=compute.phase_states(content.config.phases, as_of),
@@ -184,4 +207,4 @@ def build_site(content: Content, html: dict[tuple[str, str], Body | str], as_of:
     return site
 
 
-__all__ = ["Site", "UnitIndex", "build_site", "urls"]
+__all__ = ["Front", "Site", "UnitIndex", "build_site", "urls"]

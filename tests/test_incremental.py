@@ -20,7 +20,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from conftest import write
+from conftest import planned_stages, write
 
 from generator import build as build_module
 from generator import incremental, parallel, search
@@ -130,6 +130,26 @@ def test_a_status_change_reaches_every_page_that_counts_it(small_site: Path, tmp
                  "data/rectification/edu.csv", "data/rectification/all.json", "feeds/rectification.xml"):
         assert page in changed, page
     assert ARTICLE_PAGE not in changed
+
+
+def test_the_home_page_is_planned_again_only_when_what_it_lists_changes(
+        small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The home page reads the newest records (`site.front`), not every one: a new title
+    of an older news item plans the article pages again, not the home page."""
+    for day in range(2, 9):  # more news than the home page lists
+        write(small_site, f"content/news/2014-07-0{day}-more.md",
+              f"---\ntitle: 第{day}条动态\ndate: 2014-07-0{day}\ncolumn: news\n---\n正文\n")
+    out = tmp_path / "out"
+    build(small_site, out)
+    planned = planned_stages(monkeypatch)
+    replace(small_site, NEWS, "title: 东街街道召开座谈会", "title: 东街街道召开居民座谈会")
+    build(small_site, out)
+    assert "articles" in planned and "home" not in planned
+    assert tree(out) == clean_tree(small_site, tmp_path)
+    replace(small_site, "content/news/2014-07-08-more.md", "title: 第8条动态", "title: 第八条动态")
+    build(small_site, out)
+    assert "home" in planned
+    assert "第八条动态" in (out / "index.html").read_text(encoding="utf-8")
 
 
 def test_nothing_changed_writes_nothing(small_site: Path, tmp_path: Path) -> None:
