@@ -63,8 +63,8 @@ class Front:
     boxes: list[tuple[Column, list[Article]]]
 
 
-def front(columns: dict[str, list[Article]], config: SiteConfig) -> Front:
-    latest = sorted((r for rs in columns.values() for r in rs), key=lambda r: (r.date, r.id), reverse=True)
+def front(latest: list[Article], columns: dict[str, list[Article]], config: SiteConfig) -> Front:
+    """`latest`: every live record, newest first; `columns`: each column's, newest first."""
     return Front(latest[:HEADLINES], [r for r in latest if r.images][:PHOTOS],
                  [(c, columns[c.id][:HEADLINES]) for c in config.columns])
 
@@ -144,7 +144,8 @@ def build_site(content: Content, html: dict[tuple[str, str], Body | str], as_of:
 
     live_articles = [a for a in (*content.articles, *content.documents) if not a.withdrawn]
     columns = {c.id: [] for c in content.config.columns}  # type: dict[str, list[Article]]
-    for record in _newest(live_articles):
+    latest = _newest(live_articles)
+    for record in latest:
         columns[record.column].append(record)
         if record.unit:
             index[record.unit].articles.append(record)
@@ -184,7 +185,7 @@ def build_site(content: Content, html: dict[tuple[str, str], Body | str], as_of:
                  if r.withdrawn]
     site = Site(
         config=content.config, as_of=as_of, content=content, html=html, units=units,
-        unit_index=index, columns=columns, front=front(columns, content.config),
+        unit_index=index, columns=columns, front=front(latest, columns, content.config),
         articles={a.id: a for a in content.articles},
         documents={d.id: d for d in content.documents},
         phases=compute.phase_states(content.config.phases, as_of),
