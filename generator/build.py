@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import families, parallel, quick, search, urls
+from . import families, parallel, quick, search, sitestate, urls
 from .bodies import Body, BodyStore, CachedBodies
 from .cache import BuildCache, Written, code_fingerprint
 from .compute import default_as_of
@@ -38,7 +38,7 @@ from .indexno import check_index_numbers, warn_dated_numbers
 from .jobs import Job, copy_jobs, image_jobs, other_jobs, page_jobs
 from .jobs import run as run_jobs
 from .links import check_links, hrefs
-from .load.site import load_site, read_markdown
+from .load.site import load_ledgers, load_site, read_markdown
 from .manifest import MANIFEST, manifest
 from .markdown import MarkdownRenderer, site_files
 from .model import Content, without_text
@@ -48,7 +48,7 @@ from .plan import Planned
 from .progress import Progress
 from .render import make_environment, theme_dirs
 from .sharing import check_files, share_images
-from .site import Site, build_site
+from .site import Site, build_site, with_ledgers
 from .validate import validate
 
 
@@ -179,14 +179,16 @@ def _without_markdown(content: Content, known: Known) -> Content:
 def prepare(root: Path, problems: Problems | None = None, accept_removals: bool = False,
             cache: BuildCache | None = None, known: Known | None = None,
             progress: Progress | None = None, history: History | None = None,
-            stamps: Stamps | None = None) -> Site:
+            stamps: Stamps | None = None, kept: Site | None = None) -> Site:
     """Load, validate and compute: everything but writing. Raises BuildFailed.
 
     `accept_removals`: let records that were published (committed) before disappear.
     `cache` (default: none) saves parsing and Markdown work between builds; `known` is
     filled with the fingerprint of every record read from a file. `history`: the content's
     git history, if it was read already; `stamps`: the input files' sizes and mtimes, if
-    they were read already (`incremental.input_files`).
+    they were read already (`incremental.input_files`). `kept`: the site of an earlier
+    build, when only ledgers changed since (sitestate.py): then only they are read, and
+    `known` already holds the fingerprints of the rest.
     """
     problems = problems if problems is not None else Problems()  # an empty one is falsy
     progress = progress or Progress()
@@ -194,7 +196,11 @@ def prepare(root: Path, problems: Problems | None = None, accept_removals: bool 
     known = {} if known is None else known
     body_keys: dict[int, bytes] = {}
     progress.stage("读取内容")
-    content = load_site(root, problems, cache, known, stamps, body_keys)
+    if kept is not None:
+        content: Content | None = dataclasses.replace(
+            kept.content, ledgers=load_ledgers(root, problems, cache, known, stamps or {}))
+    else:
+        content = load_site(root, problems, cache, known, stamps, body_keys)
     cache.save()  # the records of new files, pickled, need not wait in memory
     if content is None:
         raise BuildFailed(problems)
@@ -205,18 +211,22 @@ def prepare(root: Path, problems: Problems | None = None, accept_removals: bool 
     if not accept_removals:
         check_removals(history, content, problems)
     _raise_if(problems)
-    html, body_hrefs, assets = render_bodies(content, root, problems, cache, known, progress, body_keys)
-    _raise_if(problems)
-    content = _without_markdown(content, known)
-    progress.stage("统计")
-    site = build_site(content, html, default_as_of(content.config.as_of), history)
+    if kept is not None:
+        progress.stage("统计")
+        site = with_ledgers(kept, content)
+    else:
+        html, body_hrefs, assets = render_bodies(content, root, problems, cache, known, progress, body_keys)
+        _raise_if(problems)
+        content = _without_markdown(content, known)
+        progress.stage("统计")
+        site = build_site(content, html, default_as_of(content.config.as_of), history)
+        site.hrefs = body_hrefs
+        site.assets = sorted(assets)
+        site.asset_sizes = {asset: (root / asset).stat().st_size for asset in site.assets}
     check_index_numbers(content.documents, site.index_numbers, problems)
     _raise_if(problems)
     warn_quiet_columns(site.config, site.columns, site.as_of, problems)
     warn_dated_numbers(content.documents, content.config, history, problems)
-    site.hrefs = body_hrefs
-    site.assets = sorted(assets)
-    site.asset_sizes = {asset: (root / asset).stat().st_size for asset in site.assets}
     return site
 
 
@@ -262,11 +272,14 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
                 memo = dataclasses.replace(last, files=stamps)
             else:
                 known: Known = {}
-                # handed on, not kept here: _write lets the site go before the search index
+                kept = [sitestate.restore(root, cache.memo(f"site:{out}"), extra, stamps, cache, known)
+                        if intact and previous else None]
+                keep = kept[0] is None  # a site worked out in full is kept for the next build
+                # the sites handed on, not held here: _write lets the site go before the search index
                 report, memo = _write(root, prepare(root, problems, accept_removals, cache, known, progress,
-                                                    history, stamps),
+                                                    history, stamps, kept.pop()),
                                       Staging(out, previous, existing, folders), cache, known, code,
-                                      problems, progress, (extra, stamps))
+                                      problems, progress, (extra, stamps), keep)
             cache.remember(f"quick:{out}", memo)
             cache.remember(f"inputs:{out}", (inputs, report.pages, report.warnings))
             cache.save()
@@ -322,11 +335,13 @@ def _plan_files(root: Path, site: Site, cache: BuildCache, known: Known, code: s
 
 
 def _write(root: Path, site: Site, staging: Staging, cache: BuildCache, known: Known, code: str,
-           problems: Problems, progress: Progress, read: tuple[bytes, Stamps]) -> tuple[BuildReport, quick.Memo | None]:
+           problems: Problems, progress: Progress, read: tuple[bytes, Stamps],
+           keep: bool = True) -> tuple[BuildReport, quick.Memo | None]:
     """Plan, render what changed, publish; remember what each output file was made from,
     and what a quick build after an edit of bodies needs (`read`: the digest of what the
-    build read besides files, and the files). The site, and the records in `known`, are let
-    go before the search index: its Pagefind processes need the memory (the caller holds
+    build read besides files, and the files), and, with `keep`, the site for a build after
+    an edit of ledgers (sitestate.py). The site, and the records in `known`, are let go
+    before the search index: its Pagefind processes need the memory (the caller holds
     neither)."""
     cache.save()  # the bodies rendered: their HTML need not wait in memory
     progress.stage("计划")
@@ -342,6 +357,8 @@ def _write(root: Path, site: Site, staging: Staging, cache: BuildCache, known: K
             indexed = sum(1 for p in planned.pages if p.search) or len(planned.pages)
             shards = search.shard_count(indexed, site.config.search_shard_pages)
         memo = quick.memo(site, planned.pages, planned.feeds, planned.env, cache, *read, shards, problems.warnings)
+        if keep:
+            cache.remember(f"site:{staging.out}", sitestate.keep(site, known, *read))
         page_count = len(planned.pages)
         history, as_of = site.history, site.as_of
         del planned, site  # what Pagefind's processes need is memory

@@ -5,6 +5,7 @@ Built once per build from validated content; the plan and the templates only rea
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -150,10 +151,7 @@ def build_site(content: Content, html: dict[tuple[str, str], Body | str], as_of:
         if record.unit:
             index[record.unit].articles.append(record)
 
-    order = {unit_id: n for n, unit_id in enumerate(units)}
-    ledgers = sorted(content.ledgers, key=lambda ledger: order[ledger.unit])
-    ledger_items = {ledger.unit: ledger.items for ledger in ledgers}
-    rect = compute.rectification(ledger_items, units, as_of)
+    rect = _rectification(content, units, as_of)
 
     states: dict[str, list[CommitmentState]] = {}
     overall, by_unit, by_leader = CommitmentTally(), {}, {}  # type: ignore[var-annotated]
@@ -200,12 +198,32 @@ def build_site(content: Content, html: dict[tuple[str, str], Body | str], as_of:
         commitment_changes={c.id: {i.id: read.of("commitment-item", c.id, i.id) for i in c.items}
                             for c in content.commitments},
         index_numbers=index_numbers(content.documents, content.config.org_code, history or History(False)),
-        deadline_moved=[s for s in rect.states if not s.withdrawn and history is not None
-                        and any(c.later for c in history.of("item", s.item.unit, s.item.id))],
+        deadline_moved=_deadline_moved(rect, history),
     )
     site.changelog = change_log(site)
     site.bulletins = bulletins(site)
     return site
 
 
-__all__ = ["Front", "Site", "UnitIndex", "build_site", "urls"]
+def _rectification(content: Content, units: dict[str, Unit], as_of: dt.date) -> Rectification:
+    order = {unit_id: n for n, unit_id in enumerate(units)}
+    ledgers = sorted(content.ledgers, key=lambda ledger: order[ledger.unit])
+    return compute.rectification({ledger.unit: ledger.items for ledger in ledgers}, units, as_of)
+
+
+def _deadline_moved(rect: Rectification, history: History | None) -> list[ItemState]:
+    return [s for s in rect.states if not s.withdrawn and history is not None
+            and any(c.later for c in history.of("item", s.item.unit, s.item.id))]
+
+
+def with_ledgers(site: Site, content: Content) -> Site:
+    """`site` with the ledgers of `content` (the site's content but for them): what is
+    worked out from the ledgers is worked out again, the rest is the site's."""
+    rect = _rectification(content, site.units, site.as_of)
+    fresh = dataclasses.replace(site, content=content, rect=rect, deadline_moved=_deadline_moved(rect, site.history))
+    fresh.changelog = change_log(fresh)
+    fresh.bulletins = bulletins(fresh)
+    return fresh
+
+
+__all__ = ["Front", "Site", "UnitIndex", "build_site", "urls", "with_ledgers"]

@@ -361,6 +361,23 @@ def _load_commitment(files: SiteFiles, path: Path) -> Commitment | None:
     return _default_id(record, path, files) if record is not None else None
 
 
+LEDGERS = "rectification"  # the folder of content/ the ledgers are in
+
+
+def _ledgers(files: SiteFiles) -> tuple[Ledger, ...]:
+    return tuple(_each(files, LEDGERS, (".yml", ".yaml"), lambda p: _load_ledger(files, p)))
+
+
+def load_ledgers(root: Path, problems: Problems, cache: BuildCache, fingerprints: dict[int, tuple[object, bytes]],
+                 stamps: Stamps) -> tuple[Ledger, ...]:
+    """Read the ledgers alone, as `load_site` reads them (for a site whose other files
+    are as an earlier build read them: build.prepare)."""
+    files = SiteFiles(root, problems, cache, stamps)
+    ledgers = _ledgers(files)
+    fingerprints.update(files.fingerprints)
+    return ledgers
+
+
 def load_site(root: Path, problems: Problems, cache: BuildCache | None = None,
               fingerprints: dict[int, tuple[object, bytes]] | None = None,
               stamps: Stamps | None = None, body_keys: dict[int, bytes] | None = None) -> Content | None:
@@ -379,7 +396,7 @@ def load_site(root: Path, problems: Problems, cache: BuildCache | None = None,
         units=tuple(_load_list(files, "units.yml", Unit, required=True)),
         articles=tuple(_load_markdown(files, "news")),
         documents=tuple(_load_markdown(files, "documents")),
-        ledgers=tuple(_each(files, "rectification", yml, lambda p: _load_ledger(files, p))),
+        ledgers=_ledgers(files),
         commitments=tuple(_each(files, "commitments", yml, lambda p: _load_commitment(files, p))),
         meetings=tuple(_load_markdown(files, "meetings")),
         opinions=tuple(_load_list(files, "opinions.yml", Opinion, required=False)),

@@ -1,0 +1,136 @@
+"""Builds after an edit of ledgers alone (generator/sitestate.py): the site the last full
+build worked out is kept, only the ledgers are read again, and the output is byte for byte
+that of a clean build. Any other change goes the full way; a mistake in a ledger is
+reported as always, and nothing is published."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import write
+from test_incremental import CHANGES, LEDGER, NEWS, clean_tree, replace, tree
+
+from generator import build as build_module
+from generator.build import build
+from generator.errors import BuildFailed
+
+STREET_LEDGER = """unit: street
+items:
+  - id: s01
+    problem: 路灯损坏报修慢
+    category: 群众切身利益
+    measures: [设立报修热线]
+    owner: 城管科
+    deadline: 2014-07-30
+    status: 整改中
+    progress:
+      - {date: 2014-07-05, text: 热线开通}
+"""
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "status": CHANGES["ledger status"],
+    "progress": lambda site: replace(site, LEDGER, "      - {date: 2014-06-01, text: 制定精简方案}\n",
+                                     "      - {date: 2014-06-01, text: 制定精简方案}\n"
+                                     "      - {date: 2014-07-12, text: 会议减少三成}\n"),
+    "deadline": lambda site: replace(site, LEDGER, "deadline: 2014-07-20", "deadline: 2014-07-01"),
+    "new item": lambda site: (site / LEDGER).write_text(
+        (site / LEDGER).read_text(encoding="utf-8")
+        + "  - id: r05\n    problem: 节日送礼\n    category: 奢靡之风\n    measures: [专项检查]\n"
+          "    owner: 纪检组\n    deadline: 长期坚持\n    status: 整改中\n", encoding="utf-8"),
+    "new ledger": lambda site: write(site, "content/rectification/street.yml", STREET_LEDGER),
+}
+
+
+def full_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the steps of a full read (every file, every body, the whole site) as
+    builds call them."""
+    calls: list[str] = []
+
+    def counting(name: str, real: Callable[..., object]) -> Callable[..., object]:
+        def counted(*args: object, **kwargs: object) -> object:
+            calls.append(name)
+            return real(*args, **kwargs)
+        return counted
+
+    for name in ("load_site", "render_bodies", "build_site"):
+        monkeypatch.setattr(build_module, name, counting(name, getattr(build_module, name)))
+    return calls
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_a_ledger_edit_reads_the_ledgers_alone(edit: str, small_site: Path, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    build(small_site, out)
+    calls = full_reads(monkeypatch)
+    EDITS[edit](small_site)
+    report = build(small_site, out)
+    assert calls == [] and 0 < report.written < report.files
+    assert tree(out) == clean_tree(small_site, tmp_path)
+
+
+def test_edits_of_ledgers_one_after_another_compare_with_the_kept_site(
+        small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The site is kept by full builds only: a second ledger edit reads again the ledgers
+    changed since that build, the first one's too."""
+    out = tmp_path / "out"
+    build(small_site, out)
+    calls = full_reads(monkeypatch)
+    EDITS["status"](small_site)
+    build(small_site, out)
+    EDITS["new ledger"](small_site)
+    build(small_site, out)
+    assert calls == []
+    assert tree(out) == clean_tree(small_site, tmp_path)
+    text = (out / "rectification/edu/r02/index.html").read_text(encoding="utf-8")
+    assert "已完成" in text
+
+
+def test_a_ledger_edit_with_another_file_changed_is_a_full_build(
+        small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    build(small_site, out)
+    calls = full_reads(monkeypatch)
+    EDITS["status"](small_site)
+    CHANGES["news body"](small_site)
+    build(small_site, out)
+    assert calls == ["load_site", "render_bodies", "build_site"]
+    assert tree(out) == clean_tree(small_site, tmp_path)
+    assert "会后逐条答复" in (out / "news/2014-06-01-second/index.html").read_text(encoding="utf-8")
+
+
+def test_a_mistake_in_a_ledger_is_reported_and_nothing_is_published(
+        small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    build(small_site, out)
+    published = tree(out)
+    calls = full_reads(monkeypatch)
+    replace(small_site, LEDGER, "    status: 未启动\n", "    status: 没开始\n")
+    replace(small_site, LEDGER, "    owner: 后勤科\n", "")
+    with pytest.raises(BuildFailed) as failed:
+        build(small_site, out)
+    found = sorted((e.file, e.line, e.code) for e in failed.value.problems.errors)
+    assert found == [(LEDGER, 32, "E033"), (LEDGER, 33, "E030")], found  # the status; r04 has no owner
+    assert calls == []
+    assert tree(out) == published
+    with pytest.raises(BuildFailed) as full:
+        build(small_site, tmp_path / "clean", use_cache=False)
+    assert [str(e) for e in failed.value.problems.errors] == [str(e) for e in full.value.problems.errors]
+    calls.clear()
+    replace(small_site, LEDGER, "    status: 没开始\n", "    status: 未启动\n")
+    replace(small_site, LEDGER, "    deadline: 立行立改\n", "    owner: 后勤科\n    deadline: 立行立改\n")
+    build(small_site, out)
+    assert calls == []
+    assert tree(out) == published  # the ledger is as it was: so is every page
+
+
+def test_the_news_quick_build_still_follows_a_ledger_build(small_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(small_site, out)
+    EDITS["status"](small_site)
+    build(small_site, out)
+    replace(small_site, NEWS, "听取居民意见。", "听取居民意见。会后逐条答复。")
+    assert build(small_site, out).quick
+    assert tree(out) == clean_tree(small_site, tmp_path)
