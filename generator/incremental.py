@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copyreg
 import dataclasses
+import datetime as dt
 import hashlib
 import io
 import os
@@ -235,6 +236,8 @@ def swap_bodies(bodies: Digest, swaps: Iterable[tuple[str, str, Digest, Digest]]
     return (total % _MODULUS).to_bytes(16, "big")
 
 
+_SCALARS = (type(None), bool, int, float, str, bytes, dt.date)
+
 Stamps = dict[str, tuple[int, int] | None]  # file → (size, mtime), None: a broken link
 
 
@@ -309,7 +312,9 @@ class Signatures:
         self.templates = templates
         self.shared: dict[int, str] = {}  # id of a field value of `site` → the field's name
         for f in dataclasses.fields(site):
-            self.shared.setdefault(id(getattr(site, f.name)), f.name)
+            value = getattr(site, f.name)
+            if not isinstance(value, _SCALARS):  # None or a number is anybody's: no part of the site
+                self.shared.setdefault(id(value), f.name)
         self.base = _digest(code.encode() + self.fp.remember(site.config) + site.as_of.isoformat().encode())
         self._site_parts: dict[tuple[str, ...] | None, Digest] = {}
         self._last: tuple[Any, bytes] = (None, b"")  # (output, its snapshot)

@@ -56,6 +56,18 @@ def test_a_body_edit_is_quick_and_gives_the_clean_build(source: str, small_site:
     assert report.written == len(changed)
 
 
+def test_a_site_with_no_campaign_wide_opinions_has_quick_builds_too(small_site: Path, tmp_path: Path) -> None:
+    """The site's `opinion_total` is None then: a None in a page's context is not that part
+    of the site (which quick.py could not find again)."""
+    replace(small_site, "content/opinions.yml",
+            "- {unit: all, meetings: 10, people: 300, questionnaires: 500, problems: 80, suggestions: 60}\n", "")
+    out = tmp_path / "out"
+    build(small_site, out)
+    replace(small_site, NEWS, *EDITS[NEWS])
+    assert build(small_site, out).quick
+    assert tree(out) == clean_build(small_site, tmp_path)
+
+
 def test_the_feeds_carry_the_new_text(small_site: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(small_site, out)
