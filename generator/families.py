@@ -28,6 +28,11 @@ A stage may come in parts (`plan.Parted`): the ledger pages, and the unit pages,
 family per unit, whose key also holds the fingerprint of that unit's part (its items'
 states and tally, what it published), so an edit of one ledger plans again that ledger's
 pages and its unit's page, not the 3,800 pages of every ledger and the 200 unit pages.
+
+A site worked out from the one the last full build kept (sitestate.py, after an edit of
+ledgers alone) tells which of its attributes may have changed (`Site.changed`): a family
+that read none of them, nor did its templates, and whose part is the same, keeps its key
+without working it out again (for the article pages, the fingerprints of 15,000 records).
 """
 
 from __future__ import annotations
@@ -72,6 +77,7 @@ class Recorded(NamedTuple):
     signatures: dict[str, bytes]  # file → signature
     rest: bytes = b""  # the key is the digest of this (all it read but the bodies) and of `bodies`
     bodies: bytes = b""  # the digest of the bodies (`Signatures.bodies`) for a family that reads them
+    part: bytes = b""  # the fingerprint of its part, for a part of a Parted stage
 
 
 Remembered = dict[str, Recorded]
@@ -96,6 +102,7 @@ class Family:
     templates: tuple[str, ...] = ()
     key: Key | None = None
     kept: dict[str, bytes] = field(default_factory=dict)  # file → signature, when the family is kept
+    part: bytes = b""  # the fingerprint of its part (a Parted stage's)
 
 
 def plan(site: Site, feeds: list[Any], sets: list[Any], images: ShareImages, env: jinja2.Environment,
@@ -112,17 +119,22 @@ def plan(site: Site, feeds: list[Any], sets: list[Any], images: ShareImages, env
         if part is not None:
             parts[name] = sig.fp.of(part)
         before = (last or {}).get(name)
-        key = _key(name, before.reads, before.templates, sig, images, parts.get(name)) if before else None
+        if before is not None and parts.get(name, b"") == before.part and _unchanged(before, site, sig):
+            key: Key | None = Key(before.key, before.rest, before.bodies)  # nothing it read changed: nor did its key
+        else:
+            key = _key(name, before.reads, before.templates, sig, images, parts.get(name)) if before else None
         if before is not None and key is not None and key.key == before.key \
                 and all(intact(p.file, before.signatures.get(p.file, b"")) for p in before.pages):
-            found.append(Family(name, [], before.pages, before.reads, before.templates, key, before.signatures))
+            found.append(Family(name, [], before.pages, before.reads, before.templates, key, before.signatures,
+                                parts.get(name, b"")))
             continue
         reads = Reads(site)
         outputs = with_meta(list(stage(reads)), reads, images)  # type: ignore[arg-type]
         # a page given the site itself would be read while rendered, after the key is made
         leaked = any(isinstance(v, Reads) for o in outputs for v in o.context.values())
         found.append(Family(name, outputs, [Planned.of(o) for o in outputs],
-                            None if leaked else tuple(sorted(reads._seen)), tuple(sorted({o.template for o in outputs}))))
+                            None if leaked else tuple(sorted(reads._seen)), tuple(sorted({o.template for o in outputs})),
+                            part=parts.get(name, b"")))
     extras = with_meta(extra_outputs(site, feeds, sets), site, images)
     found.append(Family(None, extras, [Planned.of(o) for o in extras]))
     sig.templates.update(cached_template_inputs(env, {o.template for f in found for o in f.outputs}, cache))
@@ -141,6 +153,20 @@ def _stages(site: Site) -> Iterator[tuple[str, Callable[[Any], Iterable[Output]]
                 yield f"{name}:{key}", functools.partial(stage.make, part), part
         else:
             yield name, stage, None
+
+
+def _unchanged(before: Recorded, site: Site, sig: Signatures) -> bool:
+    """Whether nothing a family and its templates read can have changed, as the site
+    tells (`Site.changed`, for a site worked out from a kept one: sitestate.py)."""
+    if site.changed is None:
+        return False
+    reads = set(before.reads)
+    for template in before.templates:
+        inputs = sig.templates.get(template)
+        if inputs is None or inputs.site is None:
+            return False
+        reads.update(inputs.site)
+    return site.changed.isdisjoint(reads)
 
 
 def _key(name: str, reads: tuple[str, ...] | None, templates: tuple[str, ...], sig: Signatures,
@@ -204,5 +230,6 @@ def remember(families: list[Family], signature: Callable[[str], bytes | None]) -
     for f in families:
         if f.name is not None and f.key is not None:
             sigs = {p.file: s for p in f.pages if (s := signature(p.file)) is not None}
-            found[f.name] = Recorded(f.key.key, f.reads or (), f.templates, f.pages, sigs, f.key.rest, f.key.bodies)
+            found[f.name] = Recorded(f.key.key, f.reads or (), f.templates, f.pages, sigs, f.key.rest, f.key.bodies,
+                                     f.part)
     return found

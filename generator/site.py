@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from . import compute, urls
 from .bodies import Body
@@ -108,6 +109,10 @@ class Site:
     bulletins: list[Bulletin] = field(default_factory=list)  # 简报, newest first
     asset_sizes: dict[str, int] = field(default_factory=dict)  # asset → size in bytes (feed enclosures)
     hrefs: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (kind, id) → the links in its body
+    # for a site worked out from a kept one (`with_ledgers`): the attributes that may differ
+    # from those of the last build, as families.Reads names them; None: any. Not a field: not
+    # part of what the pages are made from.
+    changed: ClassVar[frozenset[str] | None] = None
 
     @property
     def newest(self) -> dt.date:
@@ -223,6 +228,10 @@ def with_ledgers(site: Site, content: Content) -> Site:
     fresh = dataclasses.replace(site, content=content, rect=rect, deadline_moved=_deadline_moved(rect, site.history))
     fresh.changelog = change_log(fresh)
     fresh.bulletins = bulletins(fresh)
+    fresh.changed = frozenset(
+        [f.name for f in dataclasses.fields(site) if getattr(site, f.name) is not getattr(fresh, f.name)]
+        + [f"content.{f.name}" for f in dataclasses.fields(content) if getattr(site.content, f.name) is not getattr(content, f.name)]
+        + [name for name, value in vars(Site).items() if isinstance(value, property)])  # worked out from any of them
     return fresh
 
 

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 from conftest import write
-from test_incremental import CHANGES, LEDGER, NEWS, clean_tree, replace, tree
+from test_incremental import CHANGES, LEDGER, NEWS, clean_tree, override_template, replace, tree
 
 from generator import build as build_module
+from generator import families
 from generator.build import build
 from generator.errors import BuildFailed
 
@@ -133,4 +134,47 @@ def test_the_news_quick_build_still_follows_a_ledger_build(small_site: Path, tmp
     build(small_site, out)
     replace(small_site, NEWS, "听取居民意见。", "听取居民意见。会后逐条答复。")
     assert build(small_site, out).quick
+    assert tree(out) == clean_tree(small_site, tmp_path)
+
+
+def keyed_families(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The families whose keys builds work out (families._key)."""
+    names: list[str] = []
+    real = families._key
+
+    def key(name: str, *args: object) -> object:
+        names.append(name)
+        return real(name, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(families, "_key", key)
+    return names
+
+
+def test_only_the_families_that_read_what_the_ledgers_feed_are_keyed(
+        small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The others read nothing that changed (`Site.changed`): their keys are the recorded ones."""
+    out = tmp_path / "out"
+    build(small_site, out)
+    keyed = keyed_families(monkeypatch)
+    EDITS["status"](small_site)
+    build(small_site, out)
+    assert {"home", "rectification", "units", "bulletins", "changes", "ledger:edu", "unit:edu"} <= set(keyed)
+    assert not {"articles", "columns", "disclosure", "pages", "unit:street", "unit:leaders"} & set(keyed), keyed
+    assert tree(out) == clean_tree(small_site, tmp_path)
+
+
+def test_a_template_that_reads_the_figures_makes_its_pages_again(
+        small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A family's key covers what its templates read of the site: the article pages, whose
+    template now shows how many items are done, follow a status change."""
+    override_template(small_site, "article.html", "</article>", "<p>已完成 {{ site.rect.overall.done }} 项</p>\n</article>")
+    out = tmp_path / "out"
+    build(small_site, out)
+    keyed = keyed_families(monkeypatch)
+    page = out / "news/2014-06-01-second/index.html"
+    assert "已完成 1 项" in page.read_text(encoding="utf-8")
+    EDITS["status"](small_site)
+    build(small_site, out)
+    assert "articles" in keyed
+    assert "已完成 2 项" in page.read_text(encoding="utf-8")
     assert tree(out) == clean_tree(small_site, tmp_path)
