@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import urls
-from .compute import ItemState, Satisfaction
-from .model import Article, Commitment, Meeting, Progress, Rule
+from .compute import Satisfaction
+from .model import Article, Commitment, Deadline_, LedgerItem, Meeting, Progress, Rule
 
 if TYPE_CHECKING:
     from .site import Site
@@ -67,8 +67,25 @@ def periods(start: dt.date, end: dt.date, as_of: dt.date, period: str) -> list[P
 
 
 @dataclass(frozen=True)
+class ItemFacts:
+    """What a bulletin shows of a ledger item. Values, not the item: a record is known by
+    its file's fingerprint (incremental.py), so any edit of a ledger would otherwise make
+    again every bulletin that names one of its items."""
+
+    unit: str
+    id: str
+    problem: str
+    deadline: Deadline_
+    completed: dt.date | None
+
+    @classmethod
+    def of(cls, item: LedgerItem) -> ItemFacts:
+        return cls(item.unit, item.id, item.problem, item.deadline, item.completed)
+
+
+@dataclass(frozen=True)
 class DueItem:
-    state: ItemState
+    item: ItemFacts
     outcome: str  # a key of DUE_LABELS
 
     @property
@@ -83,10 +100,10 @@ class Bulletin:
     meetings: list[tuple[Meeting, Satisfaction | None]] = field(default_factory=list)  # with evaluations
     commitments: list[Commitment] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
-    listed: list[ItemState] = field(default_factory=list)  # newly listed ledger items
-    done: list[ItemState] = field(default_factory=list)
+    listed: list[ItemFacts] = field(default_factory=list)  # newly listed ledger items
+    done: list[ItemFacts] = field(default_factory=list)
     due: list[DueItem] = field(default_factory=list)
-    progress: list[tuple[ItemState, Progress]] = field(default_factory=list)
+    progress: list[tuple[ItemFacts, Progress]] = field(default_factory=list)
     done_by_end: int = 0  # items completed by the period's end
     sms: str = ""
 
@@ -129,14 +146,14 @@ def listing_dates(site: Site) -> dict[tuple[str, str], dt.date]:
     return dates
 
 
-def _due(state: ItemState, end: dt.date) -> DueItem:
-    deadline, completed = state.item.deadline, state.item.completed
+def _due(item: ItemFacts, end: dt.date) -> DueItem:
+    deadline, completed = item.deadline, item.completed
     assert isinstance(deadline, dt.date)
     if completed is not None and completed <= deadline:
-        return DueItem(state, "met")
+        return DueItem(item, "met")
     if completed is not None and completed <= end:
-        return DueItem(state, "late")
-    return DueItem(state, "missed")
+        return DueItem(item, "late")
+    return DueItem(item, "missed")
 
 
 def gather(site: Site, found: list[Period], listed_on: dict[tuple[str, str], dt.date]) -> list[Bulletin]:
@@ -168,24 +185,24 @@ def gather(site: Site, found: list[Period], listed_on: dict[tuple[str, str], dt.
             b.rules.append(r)
     live = [s for s in site.rect.states if not s.withdrawn]
     for s in live:
-        item = s.item
+        item, facts = s.item, ItemFacts.of(s.item)
         if (b := put(listed_on.get((item.unit, item.id)))) is not None:
-            b.listed.append(s)
+            b.listed.append(facts)
         if (b := put(item.completed)) is not None:
-            b.done.append(s)
+            b.done.append(facts)
         if isinstance(item.deadline, dt.date) and (b := put(item.deadline)) is not None:
-            b.due.append(_due(s, b.period.end))
+            b.due.append(_due(facts, b.period.end))
         for p in item.progress:
             if (b := put(p.date)) is not None:
-                b.progress.append((s, p))
+                b.progress.append((facts, p))
     completed = sorted(s.item.completed for s in live if s.item.completed is not None)
     for b in books:
         b.articles.sort(key=lambda a: (a.date, a.id))
         b.meetings.sort(key=lambda mr: (mr[0].date, mr[0].id))
         b.commitments.sort(key=lambda c: (c.published, c.id))
         b.rules.sort(key=lambda r: (r.adopted, r.id))
-        b.done.sort(key=lambda s: (s.item.completed, s.item.unit))
-        b.progress.sort(key=lambda sp: (sp[1].date, sp[0].item.unit, sp[0].item.id))
+        b.done.sort(key=lambda f: (f.completed, f.unit))
+        b.progress.sort(key=lambda fp: (fp[1].date, fp[0].unit, fp[0].id))
         b.done_by_end = bisect.bisect_right(completed, b.period.end)
     return books
 
@@ -219,8 +236,8 @@ def sms_text(b: Bulletin, name: str, url: str, limit: int, unit_names: dict[str,
     if len(head) + len(body) > limit:
         room = max(limit - len(head) - 1, 0)
         return (head + body[:room] + "…")[:limit]
-    for s in b.done:
-        extra = f"完成：{unit_names.get(s.item.unit, '')}“{s.item.problem.rstrip('。')}”。"
+    for f in b.done:
+        extra = f"完成：{unit_names.get(f.unit, '')}“{f.problem.rstrip('。')}”。"
         if len(head) + len(body) + len(extra) + len(tail) <= limit:
             body += extra
     return head + body + tail

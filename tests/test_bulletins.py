@@ -11,6 +11,7 @@ import pytest
 from conftest import write
 from test_history import edit
 
+from generator import jobs
 from generator.build import build, prepare
 from generator.bulletins import Bulletin, periods, sms_text
 from generator.errors import Problems
@@ -59,10 +60,10 @@ def test_a_weeks_contents(busy_week: Path) -> None:
     assert (b.period.start, b.period.end) == (D(2014, 6, 29), D(2014, 7, 5))
     assert [a.id for a in b.articles] == ["2014-07-01-first"]
     assert [(m.id, r.percent if r else None) for m, r in b.meetings] == [("edu-life", "63.3%")]
-    assert [s.item.id for s in b.listed] == ["r04"]  # its own `added` date; the others the ledger's
-    assert [s.item.id for s in b.done] == ["r02"]
-    assert [(d.state.item.id, d.label) for d in b.due] == [("r01", "按期完成"), ("r03", "到期未完成")]
-    assert [(s.item.id, p.text) for s, p in b.progress] == [("r02", "会议文件减少四成")]
+    assert [f.id for f in b.listed] == ["r04"]  # its own `added` date; the others the ledger's
+    assert [f.id for f in b.done] == ["r02"]
+    assert [(d.item.id, d.label) for d in b.due] == [("r01", "按期完成"), ("r03", "到期未完成")]
+    assert [(f.id, p.text) for f, p in b.progress] == [("r02", "会议文件减少四成")]
     assert b.commitments == [] and b.rules == []
     assert b.done_by_end == 2  # r01 (6月20日) and r02
     assert b.sms == ("【测试区群众路线网简报第17期】6月29日至7月5日：发布新闻1篇；召开会议1场，其中1场开展群众评议，"
@@ -137,3 +138,25 @@ def test_each_record_is_in_the_bulletin_of_its_day(small_site: Path) -> None:
         expected = [b.number for b in found if b.period.start <= day <= b.period.end]
         assert holding == expected, day
     assert [len([b for b in found if b.period.start <= day <= b.period.end]) for day in days] == [0, 1, 1, 1, 1, 1, 0, 0]
+
+
+def test_a_status_change_makes_again_only_the_bulletins_that_name_the_item(
+        small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bulletin holds what it shows of an item, not the item (known by its file's
+    fingerprint, which any edit of the ledger changes): those naming other items of the
+    same ledger are kept as they are."""
+    out = tmp_path / "out"
+    build(small_site, out)
+    made: list[str] = []
+    real = jobs.render_output
+    monkeypatch.setattr(jobs, "render_output", lambda env, site, o: (made.append(o.file), real(env, site, o))[1])
+    monkeypatch.setenv("GONGSHI_JOBS", "1")  # rendered in this process, where the spy is
+    edit(small_site, "content/rectification/edu.yml", "    status: 整改中\n    progress:\n      - {date: 2014-06-01",
+         "    status: 已完成\n    completed: 2014-07-08\n    progress:\n      - {date: 2014-06-01")
+    build(small_site, out)
+    pages = {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in out.glob("bulletins/*/index.html")}
+    rendered = {name for name in made if name in pages}
+    others = {name for name, text in pages.items()  # naming other items of the ledger, not this one
+              if ("办事窗口排队时间长" in text or "学校乱收费" in text) and "会议文件过多" not in text}
+    assert others and not others & rendered
+    assert any("完成整改（1 项）" in pages[name] and "会议文件过多" in pages[name] for name in rendered)
