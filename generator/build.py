@@ -21,9 +21,8 @@ from .bodies import Body, BodyStore, CachedBodies
 from .cache import BuildCache, Written, code_fingerprint
 from .compute import default_as_of
 from .errors import BuildFailed, Problems, SourceError
-from .feeds import Feed, plan_feeds
+from .feeds import Feed
 from .freshness import warn_quiet_columns
-from .govfeeds import record_feeds
 from .history import History, check_removals, read_history
 from .incremental import (
     Fingerprints,
@@ -35,7 +34,7 @@ from .incremental import (
     inputs_digest,
 )
 from .indexno import check_index_numbers, warn_dated_numbers
-from .jobs import Job, copy_jobs, image_jobs, other_jobs, page_jobs
+from .jobs import Job, copy_jobs, feed_jobs, image_jobs, other_jobs, page_jobs
 from .jobs import run as run_jobs
 from .links import check_links, hrefs
 from .load.site import load_ledgers, load_site, read_markdown
@@ -44,7 +43,7 @@ from .markdown import MarkdownRenderer, site_files
 from .model import Content, without_text
 from .opendata import data_sets
 from .output import Staging, check_target, folder_times, known_files, survey
-from .plan import Planned
+from .plan import Planned, PlannedFeed
 from .progress import Progress
 from .render import make_environment, theme_dirs
 from .sharing import check_files, share_images
@@ -308,7 +307,7 @@ class Plan:
     pages: list[Planned]  # every page, planned or kept
     work: list[Job]  # every output file to make or keep as a job
     kept: dict[str, Written]  # the files of the families of pages kept as they are (families.py)
-    feeds: list[Feed]
+    feeds: list[PlannedFeed]  # every feed, planned or kept
     env: Any  # the Jinja environment
     families: list[families.Family]
 
@@ -319,16 +318,21 @@ def _plan_files(root: Path, site: Site, cache: BuildCache, known: Known, code: s
     links editors wrote to the site's own pages against the files (E056). `last`: what the
     last full build into `staging` recorded of each family of pages (None: no cache)."""
     env = make_environment(root, site.config.base_path, cache.jinja_folder)
-    feeds = plan_feeds(site) + record_feeds(site)
-    sets = data_sets(site)
     images = share_images(site.config, root)
     signatures = Signatures(code, site, known, {})
-    planned = families.plan(site, feeds, sets, images, env, cache, signatures, last,
-                            lambda name, sig: staging is not None and staging.unchanged(name, sig) is not None)
-    pages = [p for f in planned for p in f.pages]
+
+    def intact(name: str, signature: bytes) -> bool:
+        return staging is not None and staging.unchanged(name, signature) is not None
+
+    planned = families.plan_feeds(site, images, signatures, last, intact)
+    feeds: list[PlannedFeed] = [p for f in planned for p in f.pages]
+    sets = data_sets(site)
+    planned += families.plan(site, [p.feed for p in feeds], sets, images, env, cache, signatures, last, intact)
+    pages = [p for f in planned for p in f.pages if isinstance(p, Planned)]
     kept = {name: staging.previous[name] for f in planned for name in f.kept} if staging else {}
-    work = page_jobs(env, site, [o for f in planned for o in f.outputs], signatures)
-    work += other_jobs(env, site, pages, feeds, sets, signatures)
+    work = page_jobs(env, site, [o for f in planned for o in f.outputs if not isinstance(o, Feed)], signatures)
+    work += feed_jobs(site, [o for f in planned for o in f.outputs if isinstance(o, Feed)], signatures)
+    work += other_jobs(env, site, pages, [p.feed for p in feeds], sets, signatures)
     work += image_jobs(images, pages, root, signatures) + copy_jobs(root, site)
     check_links(root, site, itertools.chain(kept, (name for job in work for name in job.files)), problems)
     return Plan(pages, work, kept, feeds, env, planned)

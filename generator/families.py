@@ -1,5 +1,5 @@
-"""Families of pages: the pages one stage of the plan makes, kept as they are when what
-that stage read of the site did not change.
+"""Families of pages (and of feeds): the pages one stage of the plan makes, kept as they
+are when what that stage read of the site did not change.
 
 Planning a page and working out its signature (incremental.py) costs little once, and
 seconds for 20,000 pages at every build. But the pages of one stage of the plan
@@ -29,10 +29,18 @@ family per unit, whose key also holds the fingerprint of that unit's part (its i
 states and tally, what it published), so an edit of one ledger plans again that ledger's
 pages and its unit's page, not the 3,800 pages of every ledger and the 200 unit pages.
 
+The feeds are planned the same way (`plan_feeds`, `plan.FEED_FAMILIES`: the site's, the
+columns', one family per unit, the compilations'); what is kept of a feed is its title and
+links and the Markdown files whose bodies it carries (`plan.PlannedFeed`). Its entries for
+articles and meetings are made when it is written, from the units, the evaluations and the
+image sizes (`feeds.WRITING_READS`), which count as read.
+
 A site worked out from the one the last full build kept (sitestate.py, after an edit of
 ledgers alone) tells which of its attributes may have changed (`Site.changed`): a family
 that read none of them, nor did its templates, and whose part is the same, keeps its key
-without working it out again (for the article pages, the fingerprints of 15,000 records).
+without working it out again (for the article pages, the fingerprints of 15,000 records);
+one that did is keyed with the fingerprints recorded for the attributes that did not
+change (`Recorded.values`), so only the changed ones are fingerprinted again.
 """
 
 from __future__ import annotations
@@ -44,9 +52,10 @@ from typing import Any, NamedTuple
 
 import jinja2
 
+from .feeds import WRITING_READS, Feed
 from .incremental import Signatures, _digest, cached_template_inputs, swap_bodies
 from .pagemeta import with_meta
-from .plan import FAMILIES, Output, Parted, Planned, extra_outputs
+from .plan import FAMILIES, FEED_FAMILIES, Output, Parted, Planned, PlannedFeed, extra_outputs
 from .sharing import ShareImages
 from .site import Site
 
@@ -73,11 +82,12 @@ class Recorded(NamedTuple):
     key: bytes
     reads: tuple[str, ...]
     templates: tuple[str, ...]
-    pages: list[Planned]
+    pages: list[Any]  # Planned, or PlannedFeed for a family of feeds
     signatures: dict[str, bytes]  # file → signature
     rest: bytes = b""  # the key is the digest of this (all it read but the bodies) and of `bodies`
     bodies: bytes = b""  # the digest of the bodies (`Signatures.bodies`) for a family that reads them
     part: bytes = b""  # the fingerprint of its part, for a part of a Parted stage
+    values: tuple[tuple[str, bytes], ...] = ()  # the fingerprint of each attribute it read (but the bodies)
 
 
 Remembered = dict[str, Recorded]
@@ -87,17 +97,18 @@ class Key(NamedTuple):
     key: bytes
     rest: bytes
     bodies: bytes
+    values: tuple[tuple[str, bytes], ...] = ()  # what `rest` is made from: each attribute read, fingerprinted
 
     @classmethod
-    def of(cls, rest: bytes, bodies: bytes) -> Key:
-        return cls(_digest(rest + bodies), rest, bodies)
+    def of(cls, rest: bytes, bodies: bytes, values: tuple[tuple[str, bytes], ...] = ()) -> Key:
+        return cls(_digest(rest + bodies), rest, bodies, values)
 
 
 @dataclass
 class Family:
     name: str | None  # None: the pages made from more than the site (the feed list, the data list)
-    outputs: list[Output]  # planned in this build; none when the family is kept
-    pages: list[Planned]
+    outputs: list[Any]  # planned in this build (Output, or Feed); none when the family is kept
+    pages: list[Any]  # Planned, or PlannedFeed
     reads: tuple[str, ...] | None = ()  # None: the family cannot be kept
     templates: tuple[str, ...] = ()
     key: Key | None = None
@@ -105,49 +116,82 @@ class Family:
     part: bytes = b""  # the fingerprint of its part (a Parted stage's)
 
 
-def plan(site: Site, feeds: list[Any], sets: list[Any], images: ShareImages, env: jinja2.Environment,
+def plan(site: Site, feeds: list[Feed], sets: list[Any], images: ShareImages, env: jinja2.Environment,
          cache: Any, sig: Signatures, last: Remembered | None, intact: Callable[[str, bytes], bool]) -> list[Family]:
     """Every page of the site, in a stable order, with its meta, in families: planned, or
     kept from `last` (None: no cache, no keys). `intact(file, signature)`: whether the
     file is in the output folder as the last build left it. The templates the pages use
     are added to `sig.templates`."""
-    found = []
     recorded = sorted({t for r in (last or {}).values() for t in r.templates})
     sig.templates.update(cached_template_inputs(env, recorded, cache) if recorded else {})
-    parts: dict[str, bytes] = {}  # family → the fingerprint of its part (a Parted stage's)
-    for name, stage, part in _stages(site):
-        if part is not None:
-            parts[name] = sig.fp.of(part)
-        before = (last or {}).get(name)
-        if before is not None and parts.get(name, b"") == before.part and _unchanged(before, site, sig):
-            key: Key | None = Key(before.key, before.rest, before.bodies)  # nothing it read changed: nor did its key
-        else:
-            key = _key(name, before.reads, before.templates, sig, images, parts.get(name)) if before else None
-        if before is not None and key is not None and key.key == before.key \
-                and all(intact(p.file, before.signatures.get(p.file, b"")) for p in before.pages):
-            found.append(Family(name, [], before.pages, before.reads, before.templates, key, before.signatures,
-                                parts.get(name, b"")))
-            continue
-        reads = Reads(site)
+
+    def pages(stage: Callable[[Any], Iterable[Output]], reads: Reads) -> tuple[list[Output], list[Planned], bool]:
         outputs = with_meta(list(stage(reads)), reads, images)  # type: ignore[arg-type]
         # a page given the site itself would be read while rendered, after the key is made
         leaked = any(isinstance(v, Reads) for o in outputs for v in o.context.values())
-        found.append(Family(name, outputs, [Planned.of(o) for o in outputs],
-                            None if leaked else tuple(sorted(reads._seen)), tuple(sorted({o.template for o in outputs})),
-                            part=parts.get(name, b"")))
+        return outputs, [Planned.of(o) for o in outputs], leaked
+
+    found = _plan(FAMILIES, pages, site, images, sig, last, intact)
     extras = with_meta(extra_outputs(site, feeds, sets), site, images)
     found.append(Family(None, extras, [Planned.of(o) for o in extras]))
     sig.templates.update(cached_template_inputs(env, {o.template for f in found for o in f.outputs}, cache))
-    for family in found:
-        if last is not None and family.name is not None and family.key is None:
-            family.key = _key(family.name, family.reads, family.templates, sig, images, parts.get(family.name))
+    _keys(found, sig, images, last)
     return found
 
 
-def _stages(site: Site) -> Iterator[tuple[str, Callable[[Any], Iterable[Output]], Any]]:
+def plan_feeds(site: Site, images: ShareImages, sig: Signatures, last: Remembered | None,
+               intact: Callable[[str, bytes], bool]) -> list[Family]:
+    """Every feed of the site, in families as the pages (`plan.FEED_FAMILIES`): a family's
+    `outputs` are the feeds planned, its `pages` what is kept of each (`PlannedFeed`)."""
+
+    def feeds(stage: Callable[[Any], Iterable[Feed]], reads: Reads) -> tuple[list[Feed], list[PlannedFeed], bool]:
+        planned = list(stage(reads))
+        for name in WRITING_READS:  # read when they are written, after the key is made
+            getattr(reads, name)
+        return planned, [PlannedFeed.of(f) for f in planned], False
+
+    found = _plan(FEED_FAMILIES, feeds, site, images, sig, last, intact)
+    _keys(found, sig, images, last)
+    return found
+
+
+def _plan(stages: Iterable[tuple[str, Any]], make: Callable[[Any, Reads], tuple[list[Any], list[Any], bool]],
+          site: Site, images: ShareImages, sig: Signatures, last: Remembered | None,
+          intact: Callable[[str, bytes], bool]) -> list[Family]:
+    """The families of `stages`, each kept from `last` or made (`make(stage, reads)`: what
+    it plans, what is kept of each, whether the site leaked into it)."""
+    found = []
+    for name, stage, part in _stages(site, stages):
+        digest = sig.fp.of(part) if part is not None else b""  # its part's fingerprint (a Parted stage's)
+        before = (last or {}).get(name)
+        if before is not None and digest == before.part and _unchanged(before, site, sig):
+            key: Key | None = Key(before.key, before.rest, before.bodies, before.values)  # nothing it read changed
+        else:
+            key = _key(name, before.reads, before.templates, sig, images, digest, before) if before else None
+        if before is not None and key is not None and key.key == before.key \
+                and all(intact(f, before.signatures.get(f, b"")) for p in before.pages for f in p.files):
+            found.append(Family(name, [], before.pages, before.reads, before.templates, key, before.signatures, digest))
+            continue
+        reads = Reads(site)
+        outputs, kept, leaked = make(stage, reads)
+        templates = tuple(sorted({o.template for o in outputs if isinstance(o, Output)}))
+        found.append(Family(name, outputs, kept, None if leaked else tuple(sorted(reads._seen)), templates,
+                            part=digest))
+    return found
+
+
+def _keys(found: list[Family], sig: Signatures, images: ShareImages, last: Remembered | None) -> None:
+    """The keys of the families planned (the templates they use known), with a cache."""
+    for family in found:
+        if last is not None and family.name is not None and family.key is None:
+            family.key = _key(family.name, family.reads, family.templates, sig, images, family.part,
+                              last.get(family.name))
+
+
+def _stages(site: Site, stages: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, Callable[[Any], Iterable[Any]], Any]]:
     """(family name, stage, part) of every family, in plan order: a `Parted` stage gives one
     family for each of its parts (`name:key`), the others one with no part."""
-    for name, stage in FAMILIES:
+    for name, stage in stages:
         if isinstance(stage, Parted):
             for key, part in stage.parts(site).items():
                 yield f"{name}:{key}", functools.partial(stage.make, part), part
@@ -170,28 +214,38 @@ def _unchanged(before: Recorded, site: Site, sig: Signatures) -> bool:
 
 
 def _key(name: str, reads: tuple[str, ...] | None, templates: tuple[str, ...], sig: Signatures,
-         images: ShareImages, part_digest: bytes | None = None) -> Key | None:
+         images: ShareImages, part_digest: bytes = b"", before: Recorded | None = None) -> Key | None:
     """What the pages of a family are made from, as one digest (`part_digest`: the
     fingerprint of its part, if it is one); None when it cannot be told. The bodies, if it
     reads them (`Site.body()`, `Site.html`), count apart: a quick build can update that
-    digest (`after_quick`)."""
+    digest (`after_quick`). An attribute the site says did not change (`Site.changed`)
+    counts with its fingerprint as `before` recorded it."""
     if reads is None:
         return None
+    changed = sig.site.changed
+    same: dict[str, bytes] = {}  # the fingerprints `before` recorded that still hold
+    same_bodies = b""
+    if before is not None and changed is not None:
+        same = {attr: digest for attr, digest in before.values if attr not in changed}
+        same_bodies = before.bodies if changed.isdisjoint(("body", "html")) else b""
     values = []
     bodies = b""
     for attr in reads:
         if attr in ("body", "html"):
-            bodies = sig.bodies()
+            bodies = same_bodies or sig.bodies()
+            continue
+        if attr in same:
+            values.append((attr, same[attr]))
             continue
         value: Any = sig.site
         for part in attr.split("."):
             value = getattr(value, part)
         if callable(value):  # a method other than body(): it may read anything
             return None
-        values.append((attr, sig.value(value)))
+        values.append((attr, sig.fp.of(sig.value(value))))
     parts = [(t, sig.templates[t].digest, sig.site_part(sig.templates[t].site)) for t in templates]
-    return Key.of(_digest(sig.base + name.encode() + sig.fp.of([values, parts, images]) + (part_digest or b"")),
-                  bodies)
+    return Key.of(_digest(sig.base + name.encode() + sig.fp.of([values, parts, images]) + part_digest),
+                  bodies, tuple(values))
 
 
 def recalled(cache: Any, out: Any, previous: dict[str, Any]) -> Remembered | None:
@@ -229,7 +283,7 @@ def remember(families: list[Family], signature: Callable[[str], bytes | None]) -
     found: Remembered = {}
     for f in families:
         if f.name is not None and f.key is not None:
-            sigs = {p.file: s for p in f.pages if (s := signature(p.file)) is not None}
+            sigs = {name: s for p in f.pages for name in p.files if (s := signature(name)) is not None}
             found[f.name] = Recorded(f.key.key, f.reads or (), f.templates, f.pages, sigs, f.key.rest, f.key.bodies,
-                                     f.part)
+                                     f.part, f.key.values)
     return found

@@ -28,8 +28,8 @@ from . import urls
 from .compute import CHINA, ItemState
 from .history import Change
 from .markdown import plain_text
-from .model import Article, Commitment, Meeting, Progress
-from .site import Site
+from .model import Article, Commitment, Meeting, Progress, Unit
+from .site import Site, UnitIndex
 
 R = TypeVar("R", Article, Meeting, ItemState)
 
@@ -293,8 +293,21 @@ def _recent(records: Sequence[R], limit: int, dates: Callable[[Any], list[dt.dat
     return [r for r, ds in zip(records, every, strict=True) if any(d >= cut for d in ds)]
 
 
+# what writing a feed reads of the site, besides its configuration and its entries' records
+# and bodies (the entries of articles and meetings are made then: `Deferred`)
+WRITING_READS = ("units", "satisfaction", "asset_sizes")
+
+
 def plan_feeds(site: Site) -> list[Feed]:
-    """Every feed of the site with its entries, newest first."""
+    """Every feed of the site with its entries, newest first. A build plans them in
+    families (plan.FEED_FAMILIES), each kept when what it read did not change."""
+    return site_feeds(site) + column_feeds(site) + [
+        unit_feed(site, unit, site.unit_index[unit.id], site.rect.by_unit.get(unit.id, ()))
+        for unit in site.units.values()]
+
+
+def site_feeds(site: Site) -> list[Feed]:
+    """The feeds of the whole site: everything, the rectification progress, the meetings."""
     make = EntryMaker(site)
     limit = site.config.feed_size
     articles = [make.later(a) for a in _recent([a for records in site.columns.values() for a in records], limit)]
@@ -310,7 +323,7 @@ def plan_feeds(site: Site) -> list[Feed]:
                     for m in site.content.meetings if m.withdrawn]
     title = site.config.title
     everything: list[Entry | Deferred] = [*articles, *meetings, *withdrawals]
-    feeds = [
+    return [
         Feed("all", title, f"{title}全部更新：新闻、文件、会议通报和整改进展", urls.HOME,
              _newest(everything, limit), "全站"),
         Feed("rectification", f"{title} · 整改进展", "各单位整改事项的每一条进展和完成情况", urls.DASHBOARD,
@@ -318,22 +331,31 @@ def plan_feeds(site: Site) -> list[Feed]:
         Feed("meetings", f"{title} · 会议通报", "民主生活会、座谈会等会议通报及群众评议结果", urls.MEETINGS,
              _newest(meetings, limit), "全站"),
     ]
+
+
+def column_feeds(site: Site) -> list[Feed]:
+    make = EntryMaker(site)
+    limit, title = site.config.feed_size, site.config.title
+    feeds = []
     for column in site.config.columns:
         column_entries = [make.later(a) for a in _recent(site.columns[column.id], limit)]
         feeds.append(Feed(f"column/{column.id}", f"{title} · {column.name}",
                           column.description or f"{column.name}栏目的最新内容", urls.column(column.id),
                           _newest(column_entries, limit), "栏目"))
-    for unit in site.units.values():
-        index = site.unit_index[unit.id]
-        states = [s for s in site.rect.by_unit.get(unit.id, []) if not s.withdrawn]
-        entries: list[Entry | Deferred] = [make.later(a) for a in _recent(index.articles, limit)]
-        entries += [make.later(m) for m in _recent(index.meetings, limit)]
-        entries += [e for s in _recent(states, limit, make.progress_dates) for e in make.progress(s)]
-        entries += [make.commitment(c, unit.name) for c in index.commitments]
-        feeds.append(Feed(f"unit/{unit.id}", f"{title} · {unit.name}",
-                          f"{unit.name}的新闻、整改进展、公开承诺和会议通报", urls.unit(unit.id),
-                          _newest(entries, limit), "单位"))
     return feeds
+
+
+def unit_feed(site: Site, unit: Unit, index: UnitIndex, states: Sequence[ItemState]) -> Feed:
+    """One unit's feed, from what it published (`index`) and its ledger's items (`states`)."""
+    make = EntryMaker(site)
+    limit, title = site.config.feed_size, site.config.title
+    live = [s for s in states if not s.withdrawn]
+    entries: list[Entry | Deferred] = [make.later(a) for a in _recent(index.articles, limit)]
+    entries += [make.later(m) for m in _recent(index.meetings, limit)]
+    entries += [e for s in _recent(live, limit, make.progress_dates) for e in make.progress(s)]
+    entries += [make.commitment(c, unit.name) for c in index.commitments]
+    return Feed(f"unit/{unit.id}", f"{title} · {unit.name}", f"{unit.name}的新闻、整改进展、公开承诺和会议通报",
+                urls.unit(unit.id), _newest(entries, limit), "单位")
 
 
 def _moment(day: dt.date) -> dt.datetime:

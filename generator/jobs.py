@@ -21,7 +21,7 @@ from . import parallel, urls
 from .bulletins import sms_files
 from .cache import Written
 from .errors import Problems, Source, relpath
-from .feeds import Deferred, Feed, opml, render_feed, render_json_feed
+from .feeds import WRITING_READS, Deferred, Feed, opml, render_feed, render_json_feed
 from .incremental import Signatures
 from .opendata import DataSet, render_data
 from .output import Staging
@@ -60,15 +60,21 @@ def page_jobs(env: jinja2.Environment, site: Site, outputs: list[Output], sig: S
     return [job(o) for o in outputs]
 
 
-def other_jobs(env: jinja2.Environment, site: Site, pages: list[Planned], feeds: list[Feed],
-               sets: list[DataSet], sig: Signatures) -> list[Job]:
-    jobs = [Job((f.rss_path, f.atom_path, f.json_path),
-                lambda f=f: sig.of(f, site.units, site.satisfaction, site.asset_sizes),
+def feed_jobs(site: Site, feeds: list[Feed], sig: Signatures) -> list[Job]:
+    """The feeds planned (families.plan_feeds), each in RSS, Atom and JSON."""
+    return [Job((f.rss_path, f.atom_path, f.json_path),
+                lambda f=f: sig.of(f, *(getattr(site, name) for name in WRITING_READS)),
                 lambda f=f: (*render_feed(f, site), render_json_feed(f, site)),
                 snapshot=(lambda f=f: sig.fp.pickle(f)) if any(isinstance(e, Deferred) for e in f.entries) else None)
             for f in feeds]
-    jobs += [Job((d.path + ".csv", d.path + ".json"), lambda d=d: sig.of(d), lambda d=d: render_data(d, site))
-             for d in sets]
+
+
+def other_jobs(env: jinja2.Environment, site: Site, pages: list[Planned], feeds: list[Feed],
+               sets: list[DataSet], sig: Signatures) -> list[Job]:
+    """The data files, the bulletins' texts, the OPML list of every feed (`feeds`: without
+    their entries), the sitemap, robots.txt and the web manifest."""
+    jobs = [Job((d.path + ".csv", d.path + ".json"), lambda d=d: sig.of(d), lambda d=d: render_data(d, site))
+            for d in sets]
     jobs += [Job((path,), lambda text=text: sig.of(text), lambda text=text: (text,))
              for path, text in sms_files(site)]
     config = site.config

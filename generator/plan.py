@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from . import urls
 from .bulletins import bulletin_name
 from .compute import ItemState, Tally
-from .feeds import Feed
+from .feeds import Deferred, Feed, column_feeds, site_feeds, unit_feed
+from .govfeeds import record_feeds
 from .history import Change, History
 from .model import CATEGORIES, Article, SiteConfig, SupervisionGroup, Unit
 from .opendata import (
@@ -80,6 +81,27 @@ class Planned(NamedTuple):
         return cls(o.file, o.path, o.date, o.template, meta is not None and bool(meta.search),
                    (meta.image, meta.card) if meta is not None and meta.card is not None else None,
                    record.origin.file if record is not None else "")
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return (self.file,)
+
+
+class PlannedFeed(NamedTuple):
+    """What the rest of a build needs of a planned feed (the subscription page and the
+    OPML list, quick builds), kept between builds for the families not planned again."""
+
+    feed: Feed  # without its entries
+    shows: tuple[str, ...]  # the Markdown files whose bodies it carries
+
+    @classmethod
+    def of(cls, feed: Feed) -> PlannedFeed:
+        shows = (e.record.origin.file for e in feed.entries if isinstance(e, Deferred))
+        return cls(dataclasses.replace(feed, entries=()), tuple(dict.fromkeys(shows)))
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return self.feed.rss_path, self.feed.atom_path, self.feed.json_path
 
 
 @dataclass(frozen=True)
@@ -421,7 +443,7 @@ def _home_outputs(site: Site) -> tuple[Output]:
 def subscribe_output(feeds: list[Feed]) -> Output:
     groups: dict[str, list[Feed]] = {}
     for feed in feeds:  # without their entries, which the page does not show (signing them took 65 ms)
-        groups.setdefault(feed.group, []).append(dataclasses.replace(feed, entries=()))
+        groups.setdefault(feed.group, []).append(feed if not feed.entries else dataclasses.replace(feed, entries=()))
     return Output(urls.FEEDS, "feeds.html", "订阅", "feeds", (("订阅", ""),),
                   {"groups": groups, "opml": urls.OPML})
 
@@ -469,11 +491,11 @@ def search_output() -> Output:
 
 class Parted(NamedTuple):
     """A stage of the plan made of parts, each a family of its own (`name:key`): its pages
-    are `make(part, site)` for each part of `parts(site)`, and nothing else of the site
-    that would differ between parts is read (a part's value is part of its family's key)."""
+    (or feeds) are `make(part, site)` for each part of `parts(site)`, and nothing else of the
+    site that would differ between parts is read (a part's value is part of its family's key)."""
 
     parts: Callable[[Site], dict[str, Any]]
-    make: Callable[[Any, Site], Iterable[Output]]
+    make: Callable[[Any, Site], Iterable[Any]]
 
 
 # the stages of the plan, each a family of pages made from the site alone (families.py)
@@ -482,6 +504,17 @@ FAMILIES: tuple[tuple[str, Callable[[Site], Iterable[Output]] | Parted], ...] = 
     ("units", unit_outputs), ("unit", Parted(unit_parts, unit_page)), ("rectification", rectification_outputs),
     ("ledger", Parted(ledger_parts, ledger_outputs)), ("disclosure", disclosure_outputs),
     ("pages", page_outputs), ("changes", changelog_outputs), ("bulletins", bulletin_outputs),
+)
+
+
+def _unit_feeds(part: UnitPart, site: Site) -> list[Feed]:
+    return [unit_feed(site, part.unit, part.index, part.items)]
+
+
+# the feeds, in families as the pages (the site's, the columns', each unit's, the compilations')
+FEED_FAMILIES: tuple[tuple[str, Callable[[Site], Iterable[Feed]] | Parted], ...] = (
+    ("feeds", site_feeds), ("column-feeds", column_feeds), ("unit-feed", Parted(unit_parts, _unit_feeds)),
+    ("record-feeds", record_feeds),
 )
 
 

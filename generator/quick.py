@@ -38,14 +38,14 @@ import jinja2
 from . import urls
 from .cache import BuildCache, Parsed, Written, fingerprint, records_and_places
 from .errors import SourceError
-from .feeds import Deferred, Feed, render_feed, render_json_feed
+from .feeds import Feed, render_feed, render_json_feed
 from .incremental import BODY, Stamps, cached_template_inputs, file_body_ref
 from .links import body_links_exist, hrefs
 from .load.site import read_markdown
 from .markdown import MarkdownRenderer, site_files
 from .model import Meeting, Page, without_text
 from .pagemeta import body_meta
-from .plan import Output, Planned
+from .plan import Output, Planned, PlannedFeed
 from .progress import Progress
 from .render import make_environment, render_output
 
@@ -71,7 +71,7 @@ def body_kind(record: Any) -> str:
     return "meeting" if isinstance(record, Meeting) else "page" if isinstance(record, Page) else record.kind
 
 
-def memo(site: Any, pages: list[Planned], feeds: list[Feed], env: jinja2.Environment, cache: BuildCache,
+def memo(site: Any, pages: list[Planned], feeds: list[PlannedFeed], env: jinja2.Environment, cache: BuildCache,
          extra: bytes, files: Stamps, shards: int, warnings: list[SourceError]) -> Memo | None:
     """The memo of a full build; None when a template that shows a body reads the site in
     ways that cannot be told (then every build is a full one)."""
@@ -82,9 +82,8 @@ def memo(site: Any, pages: list[Planned], feeds: list[Feed], env: jinja2.Environ
             shows.setdefault(p.shows, []).append(p.file)
             templates.add(p.template)
     for f in feeds:
-        for e in f.entries:
-            if isinstance(e, Deferred):
-                shows.setdefault(e.record.origin.file, []).append(f.rss_path)
+        for name in f.shows:
+            shows.setdefault(name, []).append(f.feed.rss_path)
     parts = set(FEED_PARTS)
     for inputs in cached_template_inputs(env, templates, cache).values():
         if inputs.site is None:

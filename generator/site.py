@@ -228,10 +228,11 @@ def with_ledgers(site: Site, content: Content) -> Site:
     fresh = dataclasses.replace(site, content=content, rect=rect, deadline_moved=_deadline_moved(rect, site.history))
     fresh.changelog = change_log(fresh)
     fresh.bulletins = bulletins(fresh)
-    fresh.changed = frozenset(
-        [f.name for f in dataclasses.fields(site) if getattr(site, f.name) is not getattr(fresh, f.name)]
-        + [f"content.{f.name}" for f in dataclasses.fields(content) if getattr(site.content, f.name) is not getattr(content, f.name)]
-        + [name for name, value in vars(Site).items() if isinstance(value, property)])  # worked out from any of them
+    replaced = [f.name for f in dataclasses.fields(site) if getattr(site, f.name) is not getattr(fresh, f.name)]
+    replaced += [f"content.{f.name}" for f in dataclasses.fields(content)
+                 if getattr(site.content, f.name) is not getattr(content, f.name)]
+    properties = [name for name, value in vars(Site).items() if isinstance(value, property)]  # they read anything
+    fresh.changed = frozenset(replaced + properties)  # type: ignore[misc]  # on the instance: a ClassVar is no field
     return fresh
 
 

@@ -75,7 +75,8 @@ def demo_twice(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def planned_stages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the stages of the plan (generator/families.py) that run from now on, in order."""
+    """The names of the stages of the plan, pages and feeds (generator/families.py), that run from
+    now on, in order."""
     from generator import families
     from generator.plan import Parted
 
@@ -86,5 +87,7 @@ def planned_stages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             return Parted(stage.parts, lambda part, site: (calls.append(name), stage.make(part, site))[1])
         return lambda site: (calls.append(name), stage(site))[1]
 
-    monkeypatch.setattr(families, "FAMILIES", tuple((name, noted(name, stage)) for name, stage in families.FAMILIES))
+    for stages in ("FAMILIES", "FEED_FAMILIES"):
+        monkeypatch.setattr(families, stages, tuple((name, noted(name, stage))
+                                                    for name, stage in getattr(families, stages)))
     return calls

@@ -9,11 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import write
+from conftest import planned_stages, write
 from test_incremental import CHANGES, LEDGER, NEWS, clean_tree, override_template, replace, tree
 
 from generator import build as build_module
-from generator import families
+from generator import families, incremental
 from generator.build import build
 from generator.errors import BuildFailed
 
@@ -177,4 +177,27 @@ def test_a_template_that_reads_the_figures_makes_its_pages_again(
     build(small_site, out)
     assert "articles" in keyed
     assert "已完成 2 项" in page.read_text(encoding="utf-8")
+    assert tree(out) == clean_tree(small_site, tmp_path)
+
+
+def test_a_ledger_edit_plans_the_feeds_that_carry_it_and_no_other(
+        small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The feeds are families too (plan.FEED_FAMILIES): the site's (the progress of every
+    item), the edited unit's and the compilations' are planned again, not the columns' or
+    the other units'; and the fingerprint of every body is not worked out again."""
+    out = tmp_path / "out"
+    build(small_site, out)
+    planned = planned_stages(monkeypatch)
+    bodies: list[object] = []
+    real = incremental.Signatures.bodies
+    monkeypatch.setattr(incremental.Signatures, "bodies", lambda sig: (bodies.append(sig), real(sig))[1])
+    EDITS["status"](small_site)
+    build(small_site, out)
+    assert sorted(name for name in planned if "feed" in name) == ["feeds", "record-feeds", "unit-feed"], planned
+    assert bodies == []
+    assert tree(out) == clean_tree(small_site, tmp_path)
+    CHANGES["news body"](small_site)
+    CHANGES["unit name"](small_site)  # not a quick build: the column's feed shows the unit's name
+    build(small_site, out)
+    assert "column-feeds" in planned and planned.count("unit-feed") > 1
     assert tree(out) == clean_tree(small_site, tmp_path)
