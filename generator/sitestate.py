@@ -52,7 +52,8 @@ def keep(site: Site, known: Known, extra: bytes, files: Stamps) -> Kept | None:
         else:
             bodies[place] = (hit[1][: -len(BODY)], body.size)
     records = [(value, digest) for value, digest in known.values() if not isinstance(value, Body)]
-    data = pickle.dumps((dataclasses.replace(site, html={}), records, bodies), protocol=pickle.HIGHEST_PROTOCOL)
+    lean = dataclasses.replace(site, html={}, deadline_moved=[], changelog=[], bulletins=[])  # with_ledgers' to make
+    data = pickle.dumps((lean, records, bodies), protocol=pickle.HIGHEST_PROTOCOL)
     return Kept(extra, files, frozenset(site.assets), data)
 
 
