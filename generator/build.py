@@ -212,7 +212,7 @@ def prepare(root: Path, problems: Problems | None = None, accept_removals: bool 
     _raise_if(problems)
     if kept is not None:
         progress.stage("统计")
-        site = with_ledgers(kept, content)
+        site = with_ledgers(kept, content, history)
     else:
         html, body_hrefs, assets = render_bodies(content, root, problems, cache, known, progress, body_keys)
         _raise_if(problems)
@@ -249,7 +249,8 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
     try:
         history = read_history(root)
         stamps = input_files(root, theme_dirs(root))
-        extra = Fingerprints().of((code, history, accept_removals, default_as_of(None)))
+        fixed = (code, accept_removals, default_as_of(None))  # what a build reads besides files and the history
+        extra = Fingerprints().of((*fixed, history))
         inputs = inputs_digest(stamps, extra)
         previous = cache.outputs(out)
         folders = cache.memo(f"folders:{out}")
@@ -271,9 +272,10 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
                 memo = dataclasses.replace(last, files=stamps)
             else:
                 known: Known = {}
-                kept = [sitestate.restore(root, cache.memo(f"site:{out}"), extra, stamps, cache, known)
+                same = Fingerprints().of(fixed)
+                kept = [sitestate.restore(root, cache.memo(f"site:{out}"), same, stamps, cache, known)
                         if intact and previous else None]
-                keep = kept[0] is None  # a site worked out in full is kept for the next build
+                keep = same if kept[0] is None else None  # a site worked out in full is kept for the next build
                 # the sites handed on, not held here: _write lets the site go before the search index
                 report, memo = _write(root, prepare(root, problems, accept_removals, cache, known, progress,
                                                     history, stamps, kept.pop()),
@@ -340,13 +342,13 @@ def _plan_files(root: Path, site: Site, cache: BuildCache, known: Known, code: s
 
 def _write(root: Path, site: Site, staging: Staging, cache: BuildCache, known: Known, code: str,
            problems: Problems, progress: Progress, read: tuple[bytes, Stamps],
-           keep: bool = True) -> tuple[BuildReport, quick.Memo | None]:
+           keep: bytes | None = None) -> tuple[BuildReport, quick.Memo | None]:
     """Plan, render what changed, publish; remember what each output file was made from,
     and what a quick build after an edit of bodies needs (`read`: the digest of what the
-    build read besides files, and the files), and, with `keep`, the site for a build after
-    an edit of ledgers (sitestate.py). The site, and the records in `known`, are let go
-    before the search index: its Pagefind processes need the memory (the caller holds
-    neither)."""
+    build read besides files, and the files), and, with `keep` (the digest of what it read
+    besides files and the history), the site for a build after an edit of ledgers
+    (sitestate.py). The site, and the records in `known`, are let go before the search
+    index: its Pagefind processes need the memory (the caller holds neither)."""
     cache.save()  # the bodies rendered: their HTML need not wait in memory
     progress.stage("计划")
     try:
@@ -361,8 +363,8 @@ def _write(root: Path, site: Site, staging: Staging, cache: BuildCache, known: K
             indexed = sum(1 for p in planned.pages if p.search) or len(planned.pages)
             shards = search.shard_count(indexed, site.config.search_shard_pages)
         memo = quick.memo(site, planned.pages, planned.feeds, planned.env, cache, *read, shards, problems.warnings)
-        if keep:
-            cache.remember(f"site:{staging.out}", sitestate.keep(site, known, *read))
+        if keep is not None:
+            cache.remember(f"site:{staging.out}", sitestate.keep(site, known, keep, read[1]))
         page_count = len(planned.pages)
         history, as_of = site.history, site.as_of
         del planned, site  # what Pagefind's processes need is memory

@@ -200,8 +200,7 @@ def build_site(content: Content, html: dict[tuple[str, str], Body | str], as_of:
         withdrawn=withdrawn,
         history=read,
         history_status=History(read.available, read.reason),
-        commitment_changes={c.id: {i.id: read.of("commitment-item", c.id, i.id) for i in c.items}
-                            for c in content.commitments},
+        commitment_changes=_commitment_changes(content, read),
         index_numbers=index_numbers(content.documents, content.config.org_code, history or History(False)),
         deadline_moved=_deadline_moved(rect, history),
     )
@@ -221,11 +220,21 @@ def _deadline_moved(rect: Rectification, history: History | None) -> list[ItemSt
             and any(c.later for c in history.of("item", s.item.unit, s.item.id))]
 
 
-def with_ledgers(site: Site, content: Content) -> Site:
-    """`site` with the ledgers of `content` (the site's content but for them): what is
-    worked out from the ledgers is worked out again, the rest is the site's."""
+def _commitment_changes(content: Content, history: History) -> dict[str, dict[str, list[Change]]]:
+    return {c.id: {i.id: history.of("commitment-item", c.id, i.id) for i in c.items} for c in content.commitments}
+
+
+def with_ledgers(site: Site, content: Content, history: History) -> Site:
+    """`site` with the ledgers of `content` (the site's content but for them) and the git
+    `history` as it is now (new commits of the ledgers, or their uncommitted changes): what
+    is worked out from those is worked out again, the rest is the site's."""
     rect = _rectification(content, site.units, site.as_of)
-    fresh = dataclasses.replace(site, content=content, rect=rect, deadline_moved=_deadline_moved(rect, site.history))
+    fresh = dataclasses.replace(site, content=content, rect=rect)
+    if history != site.history:
+        fresh.history, fresh.history_status = history, History(history.available, history.reason)
+        fresh.commitment_changes = _commitment_changes(content, history)
+        fresh.index_numbers = index_numbers(content.documents, content.config.org_code, history)
+    fresh.deadline_moved = _deadline_moved(rect, fresh.history)
     fresh.changelog = change_log(fresh)
     fresh.bulletins = bulletins(fresh)
     replaced = [f.name for f in dataclasses.fields(site) if getattr(site, f.name) is not getattr(fresh, f.name)]

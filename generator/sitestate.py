@@ -9,9 +9,10 @@ and works out the whole site, 0.7 s at 20,000 pages.
 So a full build keeps the site it worked out (`keep`): pickled with the fingerprint of each
 record (incremental.py: what its signatures and the families' keys stand on) and, for each
 body, its key in the build cache, together with the input files as that build found them.
-When the files that changed since are all ledgers, and the code, the git history, the
-options and the date are the same (`restore`), build.prepare reads the ledgers alone and
-works out those parts on the kept site; everything after (the checks, the plan, rendering,
+When the files that changed since are all ledgers, and the code, the options and the date
+are the same (`restore`), build.prepare reads the ledgers alone and works out those parts
+on the kept site, with what the git history gives if it changed (the ledgers committed, or
+their changes not committed yet); everything after (the checks, the plan, rendering,
 publishing) is the full build's, so the output is too. Such a build does not keep its
 site: the next compares its files with the same kept one again.
 """
@@ -32,7 +33,7 @@ from .site import Site
 
 @dataclass(frozen=True)
 class Kept:
-    extra: bytes  # the digest of the code, the git history, the options and the date
+    extra: bytes  # the digest of the code, the options and the date
     files: Stamps  # every input file as that build read it
     assets: frozenset[str]  # the files the content uses (site.assets): never only a ledger
     data: bytes  # (the site without bodies, [(record, fingerprint)], (kind, id) → (body key, size)), pickled

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import planned_stages, write
+from test_history import git, history_site  # noqa: F401  (history_site is a fixture)
 from test_incremental import CHANGES, LEDGER, NEWS, clean_tree, override_template, replace, tree
 
 from generator import build as build_module
@@ -201,3 +202,25 @@ def test_a_ledger_edit_plans_the_feeds_that_carry_it_and_no_other(
     build(small_site, out)
     assert "column-feeds" in planned and planned.count("unit-feed") > 1
     assert tree(out) == clean_tree(small_site, tmp_path)
+
+
+def test_ledger_edits_in_a_site_tracked_in_git_uncommitted_and_committed(
+        history_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """The history changes with them (uncommitted changes, then a new commit): what it gives
+    (the change log, the item's changes, the commit the pages name) is worked out again on
+    the kept site."""
+    out = tmp_path / "out"
+    build(history_site, out)
+    calls = full_reads(monkeypatch)
+    replace(history_site, LEDGER, "deadline: 2014-07-31", "deadline: 2014-08-15")
+    build(history_site, out)
+    assert calls == []
+    assert tree(out) == clean_tree(history_site, tmp_path)
+    assert "含未提交的修改" in (out / "index.html").read_text(encoding="utf-8")
+    calls.clear()  # the clean build's
+    git(history_site, "commit", "-qam", "r02 再次延期", date="2014-07-12T09:00:00+08:00")
+    build(history_site, out)
+    assert calls == []
+    assert tree(out) == clean_tree(history_site, tmp_path)
+    changes = (out / "changes/index.html").read_text(encoding="utf-8")
+    assert "2014-08-15" in changes or "8月15日" in changes
