@@ -21,7 +21,6 @@ from .bodies import Body, BodyStore, CachedBodies
 from .cache import BuildCache, Written, code_fingerprint
 from .compute import default_as_of
 from .errors import BuildFailed, Problems, SourceError
-from .feeds import Feed
 from .freshness import warn_quiet_columns
 from .history import History, check_removals, read_history
 from .incremental import (
@@ -326,15 +325,17 @@ def _plan_files(root: Path, site: Site, cache: BuildCache, known: Known, code: s
     def intact(name: str, signature: bytes) -> bool:
         return staging is not None and staging.unchanged(name, signature) is not None
 
-    planned = families.plan_feeds(site, images, signatures, last, intact)
-    feeds: list[PlannedFeed] = [p for f in planned for p in f.pages]
+    feed_families = families.plan_feeds(site, images, signatures, last, intact)
+    feeds: list[PlannedFeed] = [p for f in feed_families for p in f.pages]
+    every_feed = [p.feed for p in feeds]  # without their entries
     sets = data_sets(site)
-    planned += families.plan(site, [p.feed for p in feeds], sets, images, env, cache, signatures, last, intact)
-    pages = [p for f in planned for p in f.pages if isinstance(p, Planned)]
+    page_families = families.plan(site, every_feed, sets, images, env, cache, signatures, last, intact)
+    pages = [p for f in page_families for p in f.pages]
+    planned = feed_families + page_families
     kept = {name: staging.previous[name] for f in planned for name in f.kept} if staging else {}
-    work = page_jobs(env, site, [o for f in planned for o in f.outputs if not isinstance(o, Feed)], signatures)
-    work += feed_jobs(site, [o for f in planned for o in f.outputs if isinstance(o, Feed)], signatures)
-    work += other_jobs(env, site, pages, [p.feed for p in feeds], sets, signatures)
+    work = page_jobs(env, site, [o for f in page_families for o in f.outputs], signatures)
+    work += feed_jobs(site, [o for f in feed_families for o in f.outputs], signatures)
+    work += other_jobs(env, site, pages, every_feed, sets, signatures)
     work += image_jobs(images, pages, root, signatures) + copy_jobs(root, site)
     check_links(root, site, itertools.chain(kept, (name for job in work for name in job.files)), problems)
     return Plan(pages, work, kept, feeds, env, planned)
@@ -364,7 +365,8 @@ def _write(root: Path, site: Site, staging: Staging, cache: BuildCache, known: K
             shards = search.shard_count(indexed, site.config.search_shard_pages)
         memo = quick.memo(site, planned.pages, planned.feeds, planned.env, cache, *read, shards, problems.warnings)
         if keep is not None:
-            cache.remember(f"site:{staging.out}", sitestate.keep(site, known, keep, read[1]))
+            # not held in memory: this build does not read it back, and its megabytes would sit beside Pagefind
+            cache.remember(f"site:{staging.out}", sitestate.keep(site, known, keep, read[1]), hold=False)
         page_count = len(planned.pages)
         history, as_of = site.history, site.as_of
         del planned, site  # what Pagefind's processes need is memory

@@ -396,10 +396,14 @@ class BuildCache:
         except Exception:
             return None
 
-    def remember(self, key: str, value: Any) -> None:
+    def remember(self, key: str, value: Any, hold: bool = True) -> None:
+        """`hold`: keep the pickle in memory for `memo` until the build ends (else it is
+        let go once saved, and `memo` reads what was saved before)."""
         if self.db is None:
             return
-        data = self._memos[key] = pickle.dumps(value)
+        data = pickle.dumps(value)
+        if hold:
+            self._memos[key] = data
         self._write("INSERT OR REPLACE INTO memo VALUES (?, ?)", [(key, data)])
 
     # ---- writing -----------------------------------------------------------------------
