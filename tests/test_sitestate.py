@@ -45,6 +45,13 @@ EDITS: dict[str, Callable[[Path], None]] = {
 }
 
 
+def built(site: Path, tmp_path: Path) -> Path:
+    """The output folder of a first build of `site` (which keeps the site)."""
+    out = tmp_path / "out"
+    build(site, out)
+    return out
+
+
 def full_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the steps of a full read (every file, every body, the whole site) as
     builds call them."""
@@ -64,8 +71,7 @@ def full_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 @pytest.mark.parametrize("edit", sorted(EDITS))
 def test_a_ledger_edit_reads_the_ledgers_alone(edit: str, small_site: Path, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    out = tmp_path / "out"
-    build(small_site, out)
+    out = built(small_site, tmp_path)
     calls = full_reads(monkeypatch)
     EDITS[edit](small_site)
     report = build(small_site, out)
@@ -77,8 +83,7 @@ def test_edits_of_ledgers_one_after_another_compare_with_the_kept_site(
         small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The site is kept by full builds only: a second ledger edit reads again the ledgers
     changed since that build, the first one's too."""
-    out = tmp_path / "out"
-    build(small_site, out)
+    out = built(small_site, tmp_path)
     calls = full_reads(monkeypatch)
     EDITS["status"](small_site)
     build(small_site, out)
@@ -92,8 +97,7 @@ def test_edits_of_ledgers_one_after_another_compare_with_the_kept_site(
 
 def test_a_ledger_edit_with_another_file_changed_is_a_full_build(
         small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    out = tmp_path / "out"
-    build(small_site, out)
+    out = built(small_site, tmp_path)
     calls = full_reads(monkeypatch)
     EDITS["status"](small_site)
     CHANGES["news body"](small_site)
@@ -105,8 +109,7 @@ def test_a_ledger_edit_with_another_file_changed_is_a_full_build(
 
 def test_a_mistake_in_a_ledger_is_reported_and_nothing_is_published(
         small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    out = tmp_path / "out"
-    build(small_site, out)
+    out = built(small_site, tmp_path)
     published = tree(out)
     calls = full_reads(monkeypatch)
     replace(small_site, LEDGER, "    status: 未启动\n", "    status: 没开始\n")
@@ -129,8 +132,7 @@ def test_a_mistake_in_a_ledger_is_reported_and_nothing_is_published(
 
 
 def test_the_news_quick_build_still_follows_a_ledger_build(small_site: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    build(small_site, out)
+    out = built(small_site, tmp_path)
     EDITS["status"](small_site)
     build(small_site, out)
     replace(small_site, NEWS, "听取居民意见。", "听取居民意见。会后逐条答复。")
@@ -154,8 +156,7 @@ def keyed_families(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_only_the_families_that_read_what_the_ledgers_feed_are_keyed(
         small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The others read nothing that changed (`Site.changed`): their keys are the recorded ones."""
-    out = tmp_path / "out"
-    build(small_site, out)
+    out = built(small_site, tmp_path)
     keyed = keyed_families(monkeypatch)
     EDITS["status"](small_site)
     build(small_site, out)
@@ -169,8 +170,7 @@ def test_a_template_that_reads_the_figures_makes_its_pages_again(
     """A family's key covers what its templates read of the site: the article pages, whose
     template now shows how many items are done, follow a status change."""
     override_template(small_site, "article.html", "</article>", "<p>已完成 {{ site.rect.overall.done }} 项</p>\n</article>")
-    out = tmp_path / "out"
-    build(small_site, out)
+    out = built(small_site, tmp_path)
     keyed = keyed_families(monkeypatch)
     page = out / "news/2014-06-01-second/index.html"
     assert "已完成 1 项" in page.read_text(encoding="utf-8")
@@ -186,8 +186,7 @@ def test_a_ledger_edit_plans_the_feeds_that_carry_it_and_no_other(
     """The feeds are families too (plan.FEED_FAMILIES): the site's (the progress of every
     item), the edited unit's and the compilations' are planned again, not the columns' or
     the other units'; and the fingerprint of every body is not worked out again."""
-    out = tmp_path / "out"
-    build(small_site, out)
+    out = built(small_site, tmp_path)
     planned = planned_stages(monkeypatch)
     bodies: list[object] = []
     real = incremental.Signatures.bodies
@@ -209,8 +208,7 @@ def test_ledger_edits_in_a_site_tracked_in_git_uncommitted_and_committed(
     """The history changes with them (uncommitted changes, then a new commit): what it gives
     (the change log, the item's changes, the commit the pages name) is worked out again on
     the kept site."""
-    out = tmp_path / "out"
-    build(history_site, out)
+    out = built(history_site, tmp_path)
     calls = full_reads(monkeypatch)
     replace(history_site, LEDGER, "deadline: 2014-07-31", "deadline: 2014-08-15")
     build(history_site, out)
