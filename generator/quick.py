@@ -38,7 +38,7 @@ import jinja2
 from . import urls
 from .cache import BuildCache, Parsed, Written, fingerprint, records_and_places
 from .errors import SourceError
-from .feeds import Feed, render_feed, render_json_feed
+from .feeds import WRITING_READS, Feed, render_feed, render_json_feed
 from .incremental import BODY, Stamps, cached_template_inputs, file_body_ref
 from .links import body_links_exist, hrefs
 from .load.site import read_markdown
@@ -49,7 +49,7 @@ from .plan import Output, Planned, PlannedFeed
 from .progress import Progress
 from .render import make_environment, render_output
 
-FEED_PARTS = ("config", "as_of", "units", "asset_sizes", "satisfaction")  # what feeds and pages read of the site
+FEED_PARTS = ("config", "as_of", *WRITING_READS)  # what feeds and pages read of the site
 LIMIT = 20  # files changed at most: more, and the full build is as quick
 
 
