@@ -271,10 +271,10 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
                 memo = dataclasses.replace(last, files=stamps)
             else:
                 known: Known = {}
-                same = Fingerprints().of(fixed)
-                kept = [sitestate.restore(root, cache.memo(f"site:{out}"), same, stamps, cache, known)
+                fixed_digest = Fingerprints().of(fixed)
+                kept = [sitestate.restore(root, cache.memo(f"site:{out}"), fixed_digest, stamps, cache, known)
                         if intact and previous else None]
-                keep = same if kept[0] is None else None  # a site worked out in full is kept for the next build
+                keep = fixed_digest if kept[0] is None else None  # a site worked out in full is kept for the next build
                 # the sites handed on, not held here: _write lets the site go before the search index
                 report, memo = _write(root, prepare(root, problems, accept_removals, cache, known, progress,
                                                     history, stamps, kept.pop()),

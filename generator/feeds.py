@@ -298,14 +298,6 @@ def _recent(records: Sequence[R], limit: int, dates: Callable[[Any], list[dt.dat
 WRITING_READS = ("units", "satisfaction", "asset_sizes")
 
 
-def plan_feeds(site: Site) -> list[Feed]:
-    """Every feed of the site with its entries, newest first. A build plans them in
-    families (plan.FEED_FAMILIES), each kept when what it read did not change."""
-    return site_feeds(site) + column_feeds(site) + [
-        unit_feed(site, unit, site.unit_index[unit.id], site.rect.by_unit.get(unit.id, ()))
-        for unit in site.units.values()]
-
-
 def site_feeds(site: Site) -> list[Feed]:
     """The feeds of the whole site: everything, the rectification progress, the meetings."""
     make = EntryMaker(site)

@@ -441,9 +441,10 @@ def _home_outputs(site: Site) -> tuple[Output]:
 
 
 def subscribe_output(feeds: list[Feed]) -> Output:
+    """`feeds`: without their entries (`PlannedFeed`), which the page does not show."""
     groups: dict[str, list[Feed]] = {}
-    for feed in feeds:  # without their entries, which the page does not show (signing them took 65 ms)
-        groups.setdefault(feed.group, []).append(feed if not feed.entries else dataclasses.replace(feed, entries=()))
+    for feed in feeds:
+        groups.setdefault(feed.group, []).append(feed)
     return Output(urls.FEEDS, "feeds.html", "订阅", "feeds", (("订阅", ""),),
                   {"groups": groups, "opml": urls.OPML})
 
@@ -516,6 +517,15 @@ FEED_FAMILIES: tuple[tuple[str, Callable[[Site], Iterable[Feed]] | Parted], ...]
     ("feeds", site_feeds), ("column-feeds", column_feeds), ("unit-feed", Parted(unit_parts, _unit_feeds)),
     ("record-feeds", record_feeds),
 )
+
+
+def every_feed(site: Site) -> list[Feed]:
+    """Every feed of the site, with its entries (a build plans them family by family and
+    keeps those whose inputs did not change: families.plan_feeds)."""
+    return [feed for _, stage in FEED_FAMILIES
+            for feeds in ([stage.make(part, site) for part in stage.parts(site).values()]
+                          if isinstance(stage, Parted) else [stage(site)])
+            for feed in feeds]
 
 
 def extra_outputs(site: Site, feeds: list[Feed], sets: list[DataSet]) -> list[Output]:

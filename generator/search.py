@@ -16,20 +16,21 @@ containing the words as typed, as Chinese readers expect. The price, measured in
 sites, is index chunks about twice the size per query.
 
 The index is in shards. Pagefind holds everything it indexes in memory (about 0.45 MB a
-page of the bench site: 2 GB for 4,250 pages) and has no incremental mode, so one index of a
-large site took gigabytes and re-indexed every page after any edit. Each page goes to one of
-the shards by a hash of its name (a unit's page and its items' pages: of the unit), which
-depends on nothing else, so an edit or a new page changes one shard (how many shards:
-`shard_count`, from the site's size and its setting `search_shard_pages`, default 600
-pages, about 320 MB for Pagefind); each shard is a Pagefind bundle of its own
+page of the bench site: 2 GB for 4,250 pages) and has no incremental mode, so one index of
+a large site took gigabytes and re-indexed every page after any edit. Each page goes to
+one of the shards by a hash of its name (a unit's page and its items' pages: of the unit),
+which depends on nothing else, so an edit or a new page changes one shard (how many
+shards: `shard_count`, from the site's size and its setting `search_shard_pages`, default
+600 pages, about 320 MB for Pagefind); each shard is a Pagefind bundle of its own
 (pagefind/<shard>/, listed in pagefind/shards.json), made by its own process, one at a
-time, and kept while its pages read the same. The search page merges the shards (Pagefind's mergeIndex): the same results and
-filter counts as one index. Even buckets keep every shard's ranking statistics alike. The
-index reads of each page only what Pagefind indexes (`indexed_part`), which gives the same
-bundle, so navigation or footer changes do not touch the index. A query downloads the word chunk of
-each of its characters from every shard; Pagefind's chunks (about 28 KB) would make that
-several times what one index cost, so they are cut to CHUNK_BYTES
-(pagefind_order.smaller_chunks), which brings it back to about what one index cost.
+time, and kept while its pages read the same. The search page merges the shards
+(Pagefind's mergeIndex): the same results and filter counts as one index. Even buckets
+keep every shard's ranking statistics alike. The index reads of each page only what
+Pagefind indexes (`indexed_part`), which gives the same bundle, so navigation or footer
+changes do not touch the index. A query downloads the word chunk of each of its characters
+from every shard; Pagefind's chunks (about 28 KB) would make that several times what one
+index cost, so they are cut to CHUNK_BYTES (pagefind_order.smaller_chunks), which brings
+it back to about what one index cost.
 
 The binary runs as its documented command line, not through the package's service API:
 that API waits forever for an answer when the binary dies halfway, a command line

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from . import compute, urls
 from .bodies import Body
@@ -197,12 +197,7 @@ def build_site(content: Content, html: dict[tuple[str, str], Body | str], as_of:
         meetings=meetings, satisfaction=satisfaction,
         opinion_total=total, opinion_units=[o for o in content.opinions if o.unit != "all"],
         rules=rules, pages=sorted(content.pages, key=lambda p: (p.order, p.id)),
-        withdrawn=withdrawn,
-        history=read,
-        history_status=History(read.available, read.reason),
-        commitment_changes=_commitment_changes(content, read),
-        index_numbers=index_numbers(content.documents, content.config.org_code, history or History(False)),
-        deadline_moved=_deadline_moved(rect, history),
+        withdrawn=withdrawn, deadline_moved=_deadline_moved(rect, read), **_from_history(content, read),
     )
     site.changelog = change_log(site)
     site.bulletins = bulletins(site)
@@ -215,13 +210,17 @@ def _rectification(content: Content, units: dict[str, Unit], as_of: dt.date) -> 
     return compute.rectification({ledger.unit: ledger.items for ledger in ledgers}, units, as_of)
 
 
-def _deadline_moved(rect: Rectification, history: History | None) -> list[ItemState]:
-    return [s for s in rect.states if not s.withdrawn and history is not None
+def _deadline_moved(rect: Rectification, history: History) -> list[ItemState]:
+    return [s for s in rect.states if not s.withdrawn
             and any(c.later for c in history.of("item", s.item.unit, s.item.id))]
 
 
-def _commitment_changes(content: Content, history: History) -> dict[str, dict[str, list[Change]]]:
-    return {c.id: {i.id: history.of("commitment-item", c.id, i.id) for i in c.items} for c in content.commitments}
+def _from_history(content: Content, history: History) -> dict[str, Any]:
+    """The parts of the site the git history gives (but the items whose deadline moved)."""
+    return {"history": history, "history_status": History(history.available, history.reason),
+            "commitment_changes": {c.id: {i.id: history.of("commitment-item", c.id, i.id) for i in c.items}
+                                   for c in content.commitments},
+            "index_numbers": index_numbers(content.documents, content.config.org_code, history)}
 
 
 def with_ledgers(site: Site, content: Content, history: History) -> Site:
@@ -229,11 +228,8 @@ def with_ledgers(site: Site, content: Content, history: History) -> Site:
     `history` as it is now (new commits of the ledgers, or their uncommitted changes): what
     is worked out from those is worked out again, the rest is the site's."""
     rect = _rectification(content, site.units, site.as_of)
-    fresh = dataclasses.replace(site, content=content, rect=rect)
-    if history != site.history:
-        fresh.history, fresh.history_status = history, History(history.available, history.reason)
-        fresh.commitment_changes = _commitment_changes(content, history)
-        fresh.index_numbers = index_numbers(content.documents, content.config.org_code, history)
+    renewed = _from_history(content, history) if history != site.history else {}
+    fresh = dataclasses.replace(site, content=content, rect=rect, **renewed)
     fresh.deadline_moved = _deadline_moved(rect, fresh.history)
     fresh.changelog = change_log(fresh)
     fresh.bulletins = bulletins(fresh)

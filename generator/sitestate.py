@@ -27,7 +27,7 @@ from typing import Any
 
 from .bodies import Body, CachedBodies
 from .incremental import BODY, Known, Stamps
-from .load.site import CONTENT_DIR, LEDGERS
+from .load.site import CONTENT_DIR, LEDGERS, YAML
 from .site import Site
 
 
@@ -64,7 +64,7 @@ def ledgers_only(root: Path, kept: Kept, files: Stamps) -> bool:
     folder = f"{CONTENT_DIR}/{LEDGERS}/"
     changed = [path.removeprefix(prefix) for path in files.keys() | kept.files.keys()
                if files.get(path) != kept.files.get(path)]
-    return bool(changed) and all(name.startswith(folder) and name.endswith((".yml", ".yaml"))
+    return bool(changed) and all(name.startswith(folder) and name.endswith(YAML)
                                  and "/" not in name[len(folder):] and name not in kept.assets
                                  for name in changed)
 

@@ -93,7 +93,7 @@ def test_discovery_links_and_subscription_page(built_small: Path) -> None:
 
 
 def test_entries_are_made_only_for_records_that_can_be_among_the_newest(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """plan_feeds makes entries only for the articles, meetings and ledger items with an
+    """The feeds are given entries only for the articles, meetings and ledger items with an
     entry not older than the limit-th newest date (feeds._recent): each feed holds the very
     entries it would hold with an entry made for every record. Demo content, with feed sizes
     small enough that many dates tie at the cut."""
@@ -101,13 +101,14 @@ def test_entries_are_made_only_for_records_that_can_be_among_the_newest(monkeypa
 
     from generator import feeds
     from generator.build import prepare
+    from generator.plan import every_feed
 
     site = prepare(Path(__file__).resolve().parent.parent)
     for size in (1, 3, 7):
         small = dataclasses.replace(site, config=dataclasses.replace(site.config, feed_size=size))
-        made = {f.slug: [e.guid for e in f.entries] for f in feeds.plan_feeds(small)}
+        made = {f.slug: [e.guid for e in f.entries] for f in every_feed(small)}
         with monkeypatch.context() as m:
             m.setattr(feeds, "_recent", lambda records, limit, dates=None: records)
-            every = {f.slug: [e.guid for e in f.entries] for f in feeds.plan_feeds(small)}
+            every = {f.slug: [e.guid for e in f.entries] for f in every_feed(small)}
         assert made == every
         assert sum(len(guids) == size for guids in made.values()) >= 20  # feeds cut at the limit

@@ -362,10 +362,11 @@ def _load_commitment(files: SiteFiles, path: Path) -> Commitment | None:
 
 
 LEDGERS = "rectification"  # the folder of content/ the ledgers are in
+YAML = (".yml", ".yaml")  # the suffixes of the YAML files of a content folder
 
 
 def _ledgers(files: SiteFiles) -> tuple[Ledger, ...]:
-    return tuple(_each(files, LEDGERS, (".yml", ".yaml"), lambda p: _load_ledger(files, p)))
+    return tuple(_each(files, LEDGERS, YAML, lambda p: _load_ledger(files, p)))
 
 
 def load_ledgers(root: Path, problems: Problems, cache: BuildCache, fingerprints: dict[int, tuple[object, bytes]],
@@ -390,14 +391,13 @@ def load_site(root: Path, problems: Problems, cache: BuildCache | None = None,
     """
     files = SiteFiles(root, problems, cache, stamps)
     config = load_config(files)
-    yml = (".yml", ".yaml")
     content = Content(
         config=config,  # type: ignore[arg-type]
         units=tuple(_load_list(files, "units.yml", Unit, required=True)),
         articles=tuple(_load_markdown(files, "news")),
         documents=tuple(_load_markdown(files, "documents")),
         ledgers=_ledgers(files),
-        commitments=tuple(_each(files, "commitments", yml, lambda p: _load_commitment(files, p))),
+        commitments=tuple(_each(files, "commitments", YAML, lambda p: _load_commitment(files, p))),
         meetings=tuple(_load_markdown(files, "meetings")),
         opinions=tuple(_load_list(files, "opinions.yml", Opinion, required=False)),
         rules=tuple(_load_list(files, "rules.yml", Rule, required=False)),
