@@ -7,11 +7,13 @@ stops after a stage that found any, before anything is published.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import itertools
 import json
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -246,34 +248,38 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
     collecting = gc.isenabled()
     gc.disable()  # a build makes many objects and few cycles: collecting costs more than it frees
     try:
+        previous = cache.outputs(out)
+        # the files the build reads, then those the output folder holds: a helper looks at them meanwhile
+        looking = parallel.Aside(functools.partial(_look, root, out, previous, cache.memo(f"folders:{out}")))
         history = read_history(root)
-        stamps = input_files(root, theme_dirs(root))
         fixed = (code, accept_removals, default_as_of(None))  # what a build reads besides files and the history
         extra = Fingerprints().of((*fixed, history))
-        inputs = inputs_digest(stamps, extra)
-        previous = cache.outputs(out)
-        folders = cache.memo(f"folders:{out}")
-        existing = known_files(out, previous, folders) if folders else None
-        if existing is None:
-            existing, folders = survey(out), None
+        fixed_digest = Fingerprints().of(fixed)
         done = cache.memo(f"inputs:{out}")
-        intact = existing == {n: (w.size, w.mtime_ns) for n, w in previous.items()}
+        last = cache.memo(f"quick:{out}") if previous else None
+        stamps = looking.next()
+        inputs = inputs_digest(stamps, extra)
+        # after an edit of ledgers alone, the site kept is unpickled while the helper goes on
+        opened = sitestate.opened(root, cache.memo(f"site:{out}"), fixed_digest, stamps) \
+            if previous and not (done and done[0] == inputs) else None
+        existing, folders = looking.next()
+        intact = existing is None
+        if existing is None:
+            existing = {n: (w.size, w.mtime_ns) for n, w in previous.items()}
         if done and done[0] == inputs and intact:
             # nothing changed: nothing to do (the warnings of that build still stand)
             report = BuildReport(done[1], len(previous), 0.0, out, warnings=list(done[2]))
         else:
-            last = cache.memo(f"quick:{out}") if intact and previous else None
             made = quick.make(root, out, cache, last, stamps, previous, progress) \
-                if isinstance(last, quick.Memo) and last.extra == extra else None
+                if intact and isinstance(last, quick.Memo) and last.extra == extra else None
             if made is not None:
                 report = _write_quick(Staging(out, previous, existing, folders), cache, made, last, history,
                                       problems, progress)
                 memo = dataclasses.replace(last, files=stamps)
             else:
                 known: Known = {}
-                fixed_digest = Fingerprints().of(fixed)
-                kept = [sitestate.restore(root, cache.memo(f"site:{out}"), fixed_digest, stamps, cache, known)
-                        if intact and previous else None]
+                kept = [sitestate.restore(opened, cache, known) if intact else None]
+                del opened
                 keep = fixed_digest if kept[0] is None else None  # a site worked out in full is kept for the next build
                 # the sites handed on, not held here: _write lets the site go before the search index
                 report, memo = _write(root, prepare(root, problems, accept_removals, cache, known, progress,
@@ -290,6 +296,17 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
             gc.enable()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _look(root: Path, out: Path, previous: dict[str, Written], folders: dict[str, int] | None) -> Iterator[Any]:
+    """The files a build of `root` reads (`input_files`); then what the output folder
+    holds (None: what the last build left, `previous`) with the folder times it was found
+    with (`known_files`), if it was."""
+    yield input_files(root, theme_dirs(root))
+    existing = known_files(out, previous, folders) if folders else None
+    if existing is None:
+        existing, folders = survey(out), None
+    yield None if existing == {n: (w.size, w.mtime_ns) for n, w in previous.items()} else existing, folders
 
 
 def check(root: Path, problems: Problems | None = None, accept_removals: bool = False) -> Site:

@@ -28,9 +28,9 @@ import multiprocessing
 import os
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 R = TypeVar("R")
 MIN_PARALLEL = 64  # fewer calls than this run here: starting helpers would cost more
@@ -113,8 +113,7 @@ def run(count: int, work: Callable[[int], R], progress: Callable[[int], None] = 
     gc.freeze()  # what exists now is left alone by the collector, here and in the helpers,
     gc.enable()  # which collects only the garbage the calls make
     try:
-        if (processes < 2 or count < least or threading.current_thread() is not threading.main_thread()
-                or "fork" not in multiprocessing.get_all_start_methods()):
+        if processes < 2 or count < least or not _may_fork():
             results = []
             for i in range(count):
                 results.append(work(i))
@@ -125,6 +124,60 @@ def run(count: int, work: Callable[[int], R], progress: Callable[[int], None] = 
         if not collecting:
             gc.disable()
         gc.unfreeze()
+
+
+class Aside(Generic[R]):
+    """The values `work()` yields, worked out by a forked helper while this process goes
+    on, where one may be forked (as for `run`); `next()` waits for the next one (they
+    travel back pickled). Where none may be, or the helper fails, `work()` runs in this
+    process as the values are asked for. Meant for work that waits on the system (a walk
+    over folders)."""
+
+    def __init__(self, work: Callable[[], Iterator[R]]):
+        self.work = work
+        self.done = 0  # values given
+        self.here: Iterator[R] | None = None  # the work, once it runs in this process
+        self.reader: Connection | None = None
+        if workers() > 1 and _may_fork():
+            context = multiprocessing.get_context("fork")
+            self.reader, writer = context.Pipe(duplex=False)
+            self.helper = context.Process(target=_aside, args=(work, writer), daemon=True)
+            self.helper.start()
+            writer.close()
+
+    def next(self) -> R:
+        if self.reader is not None:
+            try:
+                done, value = self.reader.recv()
+            except (EOFError, OSError):
+                done, value = False, None
+            if done:
+                self.done += 1
+                return value  # type: ignore[no-any-return]
+            self.reader.close()
+            self.reader = None
+            self.helper.join()
+        if self.here is None:  # from the start, to where the helper got (its failure is raised here)
+            self.here = self.work()
+            for _ in range(self.done):
+                next(self.here)
+        self.done += 1
+        return next(self.here)
+
+
+def _aside(work: Callable[[], Iterator[Any]], writer: Connection) -> None:
+    try:
+        for value in work():
+            writer.send((True, value))
+    except BaseException:
+        writer.send((False, None))
+    finally:
+        writer.close()
+
+
+def _may_fork() -> bool:
+    """Whether this process may fork helpers: on the main thread, where fork exists."""
+    return threading.current_thread() is threading.main_thread() and "fork" in multiprocessing.get_all_start_methods()
 
 
 def release_free_memory() -> None:

@@ -52,8 +52,13 @@ def keep(site: Site, known: Known, extra: bytes, files: Stamps) -> Kept | None:
             return None
         else:
             bodies[place] = (hit[1][: -len(BODY)], body.size)
-    records = [(value, digest) for value, digest in known.values() if not isinstance(value, Body)]
-    lean = dataclasses.replace(site, html={}, deadline_moved=[], changelog=[], bulletins=[])  # with_ledgers' to make
+    # without the ledgers and what with_ledgers works out from them: a build that restores the site reads them again
+    ledgers = {id(record) for ledger in site.content.ledgers for record in (ledger, *ledger.items)}
+    records = [(value, digest) for value, digest in known.values()
+               if not isinstance(value, Body) and id(value) not in ledgers]
+    lean = dataclasses.replace(site, content=dataclasses.replace(site.content, ledgers=()), html={},
+                               rect=None,  # type: ignore[arg-type]  # until with_ledgers works it out
+                               deadline_moved=[], changelog=[], bulletins=[])
     data = pickle.dumps((lean, records, bodies), protocol=pickle.HIGHEST_PROTOCOL)
     return Kept(extra, files, frozenset(site.assets), data)
 
@@ -69,20 +74,37 @@ def ledgers_only(root: Path, kept: Kept, files: Stamps) -> bool:
                                  for name in changed)
 
 
-def restore(root: Path, kept: Any, extra: bytes, files: Stamps, cache: Any, known: Known) -> Site | None:
-    """The kept site, when only ledgers changed since (`known` is given each record's
-    fingerprint and each body's, as the full build had them); else None."""
-    if not isinstance(kept, Kept) or kept.extra != extra or cache.database is None \
-            or not ledgers_only(root, kept, files):
+@dataclass
+class Opened:
+    """A kept site unpickled, its records and bodies not yet known (`restore`)."""
+
+    kept: Kept
+    site: Site
+    records: list[tuple[Any, bytes]]
+    bodies: dict[tuple[str, str], tuple[bytes, int]]
+
+
+def opened(root: Path, kept: Any, extra: bytes, files: Stamps) -> Opened | None:
+    """The kept site unpickled, when only ledgers changed since it was kept, by a build
+    with the same code, options and date (`extra`)."""
+    if not isinstance(kept, Kept) or kept.extra != extra or not ledgers_only(root, kept, files):
         return None
     try:
-        site, records, bodies = pickle.loads(kept.data)
+        return Opened(kept, *pickle.loads(kept.data))
     except Exception:  # a kept site that cannot be read is only a full build more
         return None
-    known.update((id(value), (value, digest)) for value, digest in records)
+
+
+def restore(opened: Opened | None, cache: Any, known: Known) -> Site | None:
+    """The site `opened`, if any, its records and bodies known (`known` is given each
+    record's fingerprint and each body's, as the full build had them)."""
+    if opened is None or cache.database is None:
+        return None
+    site = opened.site
+    known.update((id(value), (value, digest)) for value, digest in opened.records)
     in_cache = CachedBodies(cache.database)
-    for place, (key, size) in bodies.items():
+    for place, (key, size) in opened.bodies.items():
         body = site.html[place] = in_cache.add(key, size)
         if body:
             known[id(body)] = (body, key + BODY)
-    return site  # type: ignore[no-any-return]
+    return site

@@ -15,7 +15,7 @@ import subprocess
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import jinja2
@@ -285,6 +285,47 @@ def test_a_build_renders_in_several_processes(small_site: Path, tmp_path: Path,
     out = tmp_path / "out"
     report = build(small_site, out, use_cache=False)
     assert report.pages > 20 and (out / "index.html").is_file()
+
+
+def test_work_aside_runs_in_a_helper_and_gives_its_values_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the build looks at while it reads its memos (the files, the output folder)."""
+    monkeypatch.setenv("GONGSHI_JOBS", "2")
+
+    def work() -> Iterator[tuple[str, int]]:
+        yield "first", os.getpid()
+        yield "second", os.getpid()
+
+    aside = parallel.Aside(work)
+    first, second = aside.next(), aside.next()
+    assert [first[0], second[0]] == ["first", "second"]
+    assert first[1] == second[1] != os.getpid()
+
+
+def test_work_aside_that_fails_in_the_helper_is_done_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A helper that fails part of the way costs time, not the result: the work runs again
+    in this process from where the helper got, and its own failure is raised there."""
+    monkeypatch.setenv("GONGSHI_JOBS", "2")
+    here = os.getpid()
+
+    def work() -> Iterator[tuple[str, int]]:
+        yield "first", os.getpid()
+        if os.getpid() != here:
+            raise OSError("the helper fails")
+        yield "second", os.getpid()
+        raise ValueError("a failure here")
+
+    aside = parallel.Aside(work)
+    first = aside.next()
+    assert first[0] == "first" and first[1] != here
+    assert aside.next() == ("second", here)
+    with pytest.raises(ValueError, match="a failure here"):
+        aside.next()
+
+
+def test_work_aside_on_one_core_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GONGSHI_JOBS", "1")
+    aside = parallel.Aside(lambda: iter([os.getpid()]))
+    assert aside.next() == os.getpid()
 
 
 def test_a_new_commit_rebuilds_what_shows_the_history(small_site: Path, tmp_path: Path) -> None:
