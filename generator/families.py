@@ -161,8 +161,8 @@ def _plan(stages: Iterable[tuple[str, Any]], make: Callable[[Any, Reads], tuple[
     """The families of `stages`, each kept from `last` or made (`make(stage, reads)`: what
     it plans, what is kept of each, whether the site leaked into it)."""
     found = []
-    for name, stage, part in _stages(site, stages):
-        digest = sig.fp.of(part) if part is not None else b""  # its part's fingerprint (a Parted stage's)
+    for name, stage, part in _stages(site, stages, sig.parts):
+        digest = sig.fp.remember(part) if part is not None else b""  # its part's fingerprint (a Parted stage's)
         before = (last or {}).get(name)
         if before is not None and digest == before.part and _unchanged(before, site, sig):
             key: Key | None = Key(before.key, before.rest, before.bodies, before.values)  # nothing it read changed
@@ -188,12 +188,17 @@ def _keys(found: list[Family], sig: Signatures, images: ShareImages, last: Remem
                               last.get(family.name))
 
 
-def _stages(site: Site, stages: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, Callable[[Any], Iterable[Any]], Any]]:
+def _stages(site: Site, stages: Iterable[tuple[str, Any]], parts: dict[Any, dict[str, Any]]
+            ) -> Iterator[tuple[str, Callable[[Any], Iterable[Any]], Any]]:
     """(family name, stage, part) of every family, in plan order: a `Parted` stage gives one
-    family for each of its parts (`name:key`), the others one with no part."""
+    family for each of its parts (`name:key`), the others one with no part. `parts`: the
+    parts worked out so far, by the function that gives them (the unit pages and the unit
+    feeds share theirs, and so their fingerprints)."""
     for name, stage in stages:
         if isinstance(stage, Parted):
-            for key, part in stage.parts(site).items():
+            if stage.parts not in parts:
+                parts[stage.parts] = stage.parts(site)
+            for key, part in parts[stage.parts].items():
                 yield f"{name}:{key}", functools.partial(stage.make, part), part
         else:
             yield name, stage, None

@@ -319,6 +319,7 @@ class Signatures:
         self._site_parts: dict[tuple[str, ...] | None, Digest] = {}
         self._last: tuple[Any, bytes] = (None, b"")  # (output, its snapshot)
         self._bodies: Digest | None = None
+        self.parts: dict[Any, dict[str, Any]] = {}  # families.py: the parts of the site its stages work on
 
     def body_ref(self, body: Any) -> Digest:
         """What stands for a body in a pickle: its fingerprint when known (made from a
