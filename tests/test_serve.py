@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import html
 import http.client
+import itertools
 import queue
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import serve
 from generator.serve import decorate
 
 NEWS = "content/news/2014-07-01-first.md"
@@ -135,3 +137,25 @@ def test_decorate_puts_script_and_overlay_before_the_end_of_body() -> None:
     assert "a.yml:1: 错误 E031: &lt;x&gt;" in page
     assert "var seen = 3;" in page
     assert "gongshi-overlay" not in decorate("<p>x</p>", 1, None, True)
+
+
+def test_the_watcher_waits_longer_when_a_look_takes_long(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """On a large site a look at every file takes a while: the watcher waits three times as
+    long between looks, so it does not keep a core busy (nor the interpreter's lock)."""
+    looks: list[float] = []
+
+    def slow_snapshot(root: Path) -> dict[str, tuple[int, int]]:
+        looks.append(time.monotonic())
+        time.sleep(0.2)
+        return {}
+
+    monkeypatch.setattr(serve, "snapshot", slow_snapshot)
+    preview = serve.Preview(tmp_path, tmp_path / "out", report=str)
+    stop = threading.Event()
+    watcher = threading.Thread(target=serve.watch, args=(preview, {}, stop, 0.01))
+    watcher.start()
+    time.sleep(2.0)
+    stop.set()
+    watcher.join()
+    gaps = [later - earlier for earlier, later in itertools.pairwise(looks)]
+    assert 2 <= len(looks) <= 3 and min(gaps) >= 0.75  # the look, then three times its length
