@@ -370,12 +370,14 @@ def _write(root: Path, site: Site, staging: Staging, cache: BuildCache, known: K
     cache.save()  # the bodies rendered: their HTML need not wait in memory
     progress.stage("计划")
     try:
-        planned = _plan_files(root, site, cache, known, code, problems, staging,
-                              families.recalled(cache, staging.out, staging.previous))
+        last = families.recalled(cache, staging.out, staging.previous)
+        planned = _plan_files(root, site, cache, known, code, problems, staging, last)
         _raise_if(problems)
         files, staged, snapshots = run_jobs(planned.work, staging, problems, progress, planned.kept)
         _raise_if(problems)
-        recorded = families.remember(planned.families, lambda name: files[name].signature if name in files else None)
+        recorded = families.remember(planned.families, lambda name: files[name].signature if name in files else None,
+                                     last)
+        del last
         shards = 0
         if site.config.search:
             indexed = sum(1 for p in planned.pages if p.search) or len(planned.pages)

@@ -34,6 +34,26 @@ def test_a_ledger_edit_plans_only_the_families_that_read_the_ledgers(small_site:
     assert tree(out) == clean(small_site, tmp_path)
 
 
+def test_the_records_of_families_kept_as_they_were_are_not_pickled_again(small_site: Path, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache keeps each family's record pickled: after a ledger edit, only the records
+    of the families planned again are pickled, the others are written back as read."""
+    out = tmp_path / "out"
+    build(small_site, out)
+    calls = planned_stages(monkeypatch)
+    pickled: list[families.Recorded] = []
+    real = families.pickle
+    monkeypatch.setattr(families, "pickle", SimpleNamespace(
+        loads=real.loads, HIGHEST_PROTOCOL=real.HIGHEST_PROTOCOL,
+        dumps=lambda value, **kw: pickled.append(value) or real.dumps(value, **kw)))
+    CHANGES["ledger status"](small_site)
+    build(small_site, out)
+    assert pickled and len(pickled) == len(calls)  # each family planned once, with a key of its own
+    assert tree(out) == clean(small_site, tmp_path)
+    build(small_site, tmp_path / "again")  # what it wrote back is what the next build reads
+    assert tree(tmp_path / "again") == tree(out)
+
+
 def test_a_front_matter_edit_plans_the_article_pages_again(small_site: Path, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
