@@ -255,9 +255,12 @@ class BuildCache:
         files asked about, not worth reading the list of every file)."""
         if alone and self._sources is None:
             return self._read("SELECT size, mtime FROM sources WHERE path = ?", (path,)) == [(size, mtime_ns)]
+        return self._source_list().get(path) == (size, mtime_ns)
+
+    def _source_list(self) -> dict[str, tuple[int, int]]:
         if self._sources is None:
             self._sources = {p: (s, m) for p, s, m in self._read("SELECT path, size, mtime FROM sources")}
-        return self._sources.get(path) == (size, mtime_ns)
+        return self._sources
 
     def parsed(self, paths: list[str], light: bool = False) -> Iterator[Parsed | None]:
         """The remembered records of each file (None where they cannot be read), a few
@@ -291,8 +294,7 @@ class BuildCache:
 
     def forget_sources_except(self, present: set[str]) -> None:
         """Drop the entries of source files that are gone."""
-        if self._sources is not None:
-            self._write("DELETE FROM sources WHERE path = ?", ((p,) for p in self._sources if p not in present))
+        self._write("DELETE FROM sources WHERE path = ?", ((p,) for p in self._source_list() if p not in present))
 
     def bundles(self, folder: str) -> list[dict[str, Bundled]]:
         """The bundles of a content folder (`bundle_of`): file → its records; a bundle

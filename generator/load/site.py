@@ -153,6 +153,7 @@ class SiteFiles:
         (`cache.Bundled`), read first."""
         found: list[list[T]] = [[] for _ in paths]
         todo: list[tuple[int, str, tuple[int, int]]] = []
+        asked: list[tuple[int, str, tuple[int, int]]] = []  # not in a bundle as they are: in the cache?
         remembered: list[tuple[int, str, tuple[int, int]]] = []
         held = self.cache.bundles(folder) if folder and self.cache.db is not None else None
         bundled: dict[str, Bundled] = {}  # file → its records, for the bundles as they are now
@@ -172,7 +173,9 @@ class SiteFiles:
                 bundled[name] = kept
                 found[n] = self._known(name, kept.parsed)
                 continue
-            (remembered if self.cache.unchanged(name, *stamp) else todo).append((n, name, stamp))
+            asked.append((n, name, stamp))
+        for entry in asked:  # for a few files (an edit), not worth reading the list of every file
+            (remembered if self.cache.unchanged(entry[1], *entry[2], alone=len(asked) <= 20) else todo).append(entry)
         # without their Markdown text: the HTML of an unchanged body is in the cache (build.render_bodies)
         for entry, parsed in zip(remembered, self.cache.parsed([name for _, name, _ in remembered], light=True),
                                  strict=True):
