@@ -257,11 +257,13 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
         fixed_digest = Fingerprints().of(fixed)
         done = cache.memo(f"inputs:{out}")
         last = cache.memo(f"quick:{out}") if previous else None
+        site_memo = cache.memo(f"site:{out}") if previous and looking.forked else None  # while the helper looks
         stamps = looking.next()
         inputs = inputs_digest(stamps, extra)
         # after an edit of ledgers alone, the site kept is unpickled while the helper goes on
-        opened = sitestate.opened(root, cache.memo(f"site:{out}"), fixed_digest, stamps) \
+        opened = sitestate.opened(root, site_memo or cache.memo(f"site:{out}"), fixed_digest, stamps) \
             if previous and not (done and done[0] == inputs) else None
+        del site_memo
         existing, folders = looking.next()
         intact = existing is None
         if existing is None:

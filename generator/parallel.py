@@ -145,6 +145,11 @@ class Aside(Generic[R]):
             self.helper.start()
             writer.close()
 
+    @property
+    def forked(self) -> bool:
+        """Whether a helper is at work (else `next` works here)."""
+        return self.reader is not None
+
     def next(self) -> R:
         if self.reader is not None:
             try:
