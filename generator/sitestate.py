@@ -8,9 +8,11 @@ and works out the whole site, 0.7 s at 20,000 pages.
 
 So a full build keeps the site it worked out (`keep`): pickled with the fingerprint of each
 record (incremental.py: what its signatures and the families' keys stand on) and, for each
-body, its key in the build cache, together with the input files as that build found them.
-When the files that changed since are all ledgers, and the code, the options and the date
-are the same (`restore`), build.prepare reads the ledgers alone and works out those parts
+body, its key in the build cache, together with the input files as that build found them;
+without the ledgers and what is worked out from them, which the next build reads and works
+out again. When the files that changed since are all ledgers, and the code, the options and
+the date are the same (`opened`, unpickled while a helper still looks at the output folder;
+`restore`), build.prepare reads the ledgers alone and works out those parts
 on the kept site, with what the git history gives if it changed (the ledgers committed, or
 their changes not committed yet); everything after (the checks, the plan, rendering,
 publishing) is the full build's, so the output is too. Such a build does not keep its
@@ -78,7 +80,6 @@ def ledgers_only(root: Path, kept: Kept, files: Stamps) -> bool:
 class Opened:
     """A kept site unpickled, its records and bodies not yet known (`restore`)."""
 
-    kept: Kept
     site: Site
     records: list[tuple[Any, bytes]]
     bodies: dict[tuple[str, str], tuple[bytes, int]]
@@ -90,7 +91,7 @@ def opened(root: Path, kept: Any, extra: bytes, files: Stamps) -> Opened | None:
     if not isinstance(kept, Kept) or kept.extra != extra or not ledgers_only(root, kept, files):
         return None
     try:
-        return Opened(kept, *pickle.loads(kept.data))
+        return Opened(*pickle.loads(kept.data))
     except Exception:  # a kept site that cannot be read is only a full build more
         return None
 
