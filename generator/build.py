@@ -261,7 +261,8 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
         stamps = looking.next()
         inputs = inputs_digest(stamps, extra)
         # after an edit of ledgers alone, the site kept is unpickled while the helper goes on
-        opened = sitestate.opened(root, site_memo or cache.memo(f"site:{out}"), fixed_digest, stamps) \
+        opened = sitestate.opened(root, site_memo or cache.memo(f"site:{out}"), fixed_digest, stamps,
+                                  cache.memo(f"site-edits:{out}") or []) \
             if previous and not (done and done[0] == inputs) else None
         del site_memo
         existing, folders = looking.next()
@@ -275,7 +276,7 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
             made = quick.make(root, out, cache, last, stamps, previous, progress) \
                 if intact and isinstance(last, quick.Memo) and last.extra == extra else None
             if made is not None:
-                report = _write_quick(Staging(out, previous, existing, folders), cache, made, last, history,
+                report = _write_quick(Staging(out, previous, existing, folders), cache, made, last, stamps, history,
                                       problems, progress)
                 memo = dataclasses.replace(last, files=stamps)
             else:
@@ -388,6 +389,7 @@ def _write(root: Path, site: Site, staging: Staging, cache: BuildCache, known: K
         if keep is not None:
             # not held in memory: this build does not read it back, and its megabytes would sit beside Pagefind
             cache.remember(f"site:{staging.out}", sitestate.keep(site, known, keep, read[1]), hold=False)
+            cache.remember(f"site-edits:{staging.out}", [])  # none since
         page_count = len(planned.pages)
         history, as_of = site.history, site.as_of
         del planned, site  # what Pagefind's processes need is memory
@@ -405,9 +407,10 @@ def _write(root: Path, site: Site, staging: Staging, cache: BuildCache, known: K
                        warnings=problems.warnings), memo
 
 
-def _write_quick(staging: Staging, cache: BuildCache, made: quick.Made, memo: quick.Memo, history: History,
-                 problems: Problems, progress: Progress) -> BuildReport:
-    """Publish what a quick build made, and tell the cache about the edited files."""
+def _write_quick(staging: Staging, cache: BuildCache, made: quick.Made, memo: quick.Memo, stamps: Stamps,
+                 history: History, problems: Problems, progress: Progress) -> BuildReport:
+    """Publish what a quick build made, and tell the cache about the edited files (`stamps`:
+    every input file as the build found them)."""
     # the search index and the manifest are made again (the shards not touched are kept)
     files = {n: w for n, w in staging.previous.items() if n != MANIFEST and not n.startswith(urls.PAGEFIND)}
     staged: set[str] = set()
@@ -423,6 +426,10 @@ def _write_quick(staging: Staging, cache: BuildCache, made: quick.Made, memo: qu
     # the bodies it changed and the files it wrote, for the families of the next full build
     edits = cache.memo(f"quick-edits:{staging.out}") or []
     cache.remember(f"quick-edits:{staging.out}", [*edits, (made.swaps, {n: s for n, (_, s) in made.files.items()})])
+    # and the files and bodies it changed, for a build after an edit of ledgers (sitestate.py)
+    changed = {path: stamp for path, stamp in stamps.items() if memo.files.get(path) != stamp}
+    site_edits = cache.memo(f"site-edits:{staging.out}") or []
+    cache.remember(f"site-edits:{staging.out}", [*site_edits, sitestate.QuickEdit(changed, made.bodies)])
     for name, (stamp, parsed, blob) in made.parsed.items():
         cache.remember_parsed(name, *stamp, parsed, blob)
     cache.remember_html(made.html)

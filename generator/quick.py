@@ -193,6 +193,8 @@ class Made:
     parsed: dict[str, tuple[tuple[int, int], Parsed, bytes]] = field(default_factory=dict)  # file → (stamp, records, pickled)
     html: dict[bytes, tuple[str, list[str], list[str]]] = field(default_factory=dict)  # fingerprint → (body HTML, assets, links)
     swaps: list[tuple[str, str, bytes, bytes]] = field(default_factory=list)  # (kind, id, body ref before, after)
+    # (kind, id) → (key, size, links) of each body made again, for the site a full build kept (sitestate.py)
+    bodies: dict[tuple[str, str], tuple[bytes, int, list[str]]] = field(default_factory=dict)
     as_of: Any = None
 
 
@@ -245,10 +247,12 @@ def _body(root: Path, cache: BuildCache, name: str, record: Any, place: str, old
     if result.missing or sorted(result.assets) != sorted(before[0][2]) \
             or not body_links_exist(config, result.html, page, previous):
         return False
-    made.html[edit.parsed.body_key(name, place)] = (result.html, result.assets, hrefs(result.html))
+    key, links = edit.parsed.body_key(name, place), hrefs(result.html)
+    made.html[key] = (result.html, result.assets, links)
     edit.bodies[place], edit.before[place] = result.html, before[0][1].decode("utf-8")
     made.swaps.append((body_kind(record), record.id, file_body_ref(old.body_key(name, place), edit.before[place]),
-                       file_body_ref(edit.parsed.body_key(name, place), result.html)))
+                       file_body_ref(key, result.html)))
+    made.bodies[(body_kind(record), record.id)] = (key, len(result.html.encode("utf-8")), links)
     return True
 
 

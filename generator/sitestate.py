@@ -16,7 +16,9 @@ the date are the same (`opened`, unpickled while a helper still looks at the out
 on the kept site, with what the git history gives if it changed (the ledgers committed, or
 their changes not committed yet); everything after (the checks, the plan, rendering,
 publishing) is the full build's, so the output is too. Such a build does not keep its
-site: the next compares its files with the same kept one again.
+site: the next compares its files with the same kept one again. A quick build (quick.py)
+notes the files and the bodies it made again (`QuickEdit`), which `opened` applies to the
+kept site, so an edit of ledgers after edits of news bodies takes this way too.
 """
 
 from __future__ import annotations
@@ -65,6 +67,16 @@ def keep(site: Site, known: Known, extra: bytes, files: Stamps) -> Kept | None:
     return Kept(extra, files, frozenset(site.assets), data)
 
 
+@dataclass(frozen=True)
+class QuickEdit:
+    """What a quick build (quick.py) changed of the kept site: the input files it read
+    again (path → stamp), and each body it made again ((kind, id) → its key in the build
+    cache, its size, its links)."""
+
+    files: Stamps
+    bodies: dict[tuple[str, str], tuple[bytes, int, list[str]]]
+
+
 def ledgers_only(root: Path, kept: Kept, files: Stamps) -> bool:
     """Whether the files that changed since the kept site are ledgers, and some did."""
     prefix = f"{root}/"
@@ -85,15 +97,25 @@ class Opened:
     bodies: dict[tuple[str, str], tuple[bytes, int]]
 
 
-def opened(root: Path, kept: Any, extra: bytes, files: Stamps) -> Opened | None:
-    """The kept site unpickled, when only ledgers changed since it was kept, by a build
-    with the same code, options and date (`extra`)."""
-    if not isinstance(kept, Kept) or kept.extra != extra or not ledgers_only(root, kept, files):
+def opened(root: Path, kept: Any, extra: bytes, files: Stamps, edits: list[QuickEdit]) -> Opened | None:
+    """The kept site unpickled, with the `edits` of the quick builds since, when only
+    ledgers changed since it was kept by a build with the same code, options and date
+    (`extra`)."""
+    if not isinstance(kept, Kept) or kept.extra != extra:
+        return None
+    if edits:
+        kept = dataclasses.replace(kept, files={**kept.files, **{p: s for e in edits for p, s in e.files.items()}})
+    if not ledgers_only(root, kept, files):
         return None
     try:
-        return Opened(*pickle.loads(kept.data))
+        site, records, bodies = pickle.loads(kept.data)
     except Exception:  # a kept site that cannot be read is only a full build more
         return None
+    for edit in edits:
+        for place, (key, size, links) in edit.bodies.items():
+            bodies[place] = (key, size)
+            site.hrefs[place] = links  # read by build.check_links alone, at every build
+    return Opened(site, records, bodies)
 
 
 def restore(opened: Opened | None, cache: Any, known: Known) -> Site | None:

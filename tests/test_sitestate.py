@@ -140,6 +140,34 @@ def test_the_news_quick_build_still_follows_a_ledger_build(small_site: Path, tmp
     assert tree(out) == clean_tree(small_site, tmp_path)
 
 
+def test_a_ledger_edit_after_quick_builds_reads_the_ledgers_alone(small_site: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kept site follows the bodies quick builds made again (their keys in the build
+    cache, their links): a ledger edit after them is not a full build, and its pages show
+    the new bodies."""
+    out = built(small_site, tmp_path)
+    calls = full_reads(monkeypatch)
+    replace(small_site, NEWS, "听取居民意见。", "听取居民意见。会后逐条答复。")
+    assert build(small_site, out).quick
+    replace(small_site, NEWS, "会后逐条答复。", "会后逐条答复，[公车私用](/qzlx/rectification/edu/r04/)。")
+    assert build(small_site, out).quick
+    EDITS["status"](small_site)
+    assert not build(small_site, out).quick
+    assert calls == []
+    assert tree(out) == clean_tree(small_site, tmp_path)
+    text = (out / "news/2014-06-01-second/index.html").read_text(encoding="utf-8")
+    assert "会后逐条答复，" in text and "已完成" in (out / "rectification/edu/r02/index.html").read_text(encoding="utf-8")
+    # the links checked are those of the new body: one to the page of an item taken out of its ledger is reported
+    published = tree(out)
+    calls.clear()  # of the clean build
+    text = (small_site / LEDGER).read_text(encoding="utf-8")
+    (small_site / LEDGER).write_text(text[: text.index("  - id: r04\n")], encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        build(small_site, out)
+    assert [(e.file, e.code) for e in failed.value.problems.errors] == [(NEWS, "E056")]
+    assert calls == [] and tree(out) == published
+
+
 def keyed_families(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The families whose keys builds work out (families._key)."""
     names: list[str] = []
