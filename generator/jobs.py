@@ -179,6 +179,8 @@ def run(jobs: list[Job], staging: Staging, problems: Problems, progress: Progres
             else:
                 results.append(kept)
             progress.advance()
+        # the largest first (as the last build wrote them), so that no process is left with a long one at the end
+        todo.sort(key=lambda entry: -sum(staging.previous[n].size for n in entry[0].files if n in staging.previous))
         progress.stage("生成页面", len(todo))
         # a page takes 5 to 25 ms to render: 16 of them are worth a helper (a ledger edit's 40, 0.1 s)
         results += parallel.run(len(todo), lambda i: _make(*todo[i], staging), progress.advance, least=16)
