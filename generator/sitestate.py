@@ -40,7 +40,7 @@ class Kept:
     extra: bytes  # the digest of the code, the options and the date
     files: Stamps  # every input file as that build read it
     assets: frozenset[str]  # the files the content uses (site.assets): never only a ledger
-    data: bytes  # (the site without bodies, [(record, fingerprint)], (kind, id) → (body key, size)), pickled
+    data: bytes  # (the site without bodies nor ledgers, [(record, fingerprint)], (kind, id) → (body key, size)), pickled
 
 
 def keep(site: Site, known: Known, extra: bytes, files: Stamps) -> Kept | None:
