@@ -82,7 +82,7 @@ def other_jobs(env: jinja2.Environment, site: Site, pages: list[Planned], feeds:
     jobs += [
         Job((urls.OPML,), lambda: sig.of([(f.slug, f.title, f.link, f.group) for f in feeds]),
             lambda: (opml(feeds, site),)),
-        Job(("sitemap.xml",), lambda: sig.of([(p.path, p.date) for p in pages], site.newest),
+        Job(("sitemap.xml",), lambda: sig.of("".join(f"{p.path}\0{p.date}\n" for p in pages), site.newest),
             lambda: (sitemap(pages, config.base_url, site.newest),)),  # type: ignore[arg-type]
         Job(("robots.txt",), lambda: sig.of("robots"), lambda: (robots(config.base_url),)),
         Job((urls.WEB_MANIFEST,), lambda: sig.of("webmanifest", manifest_source),

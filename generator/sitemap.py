@@ -27,12 +27,14 @@ def sitemap(outputs: list[Output], base_url: str, fallback: dt.date) -> bytes:
     60,000 elements for 20,000 pages took five times as long)."""
     entries: list[str] = []
     seen: set[str] = set()
+    base, undated = escape(urls.absolute(base_url, "")), fallback.isoformat()  # escaped a character at a time
     for output in outputs:
-        if output.path == urls.NOT_FOUND or output.path in seen:
+        path, date = output.path, output.date
+        if path == urls.NOT_FOUND or path in seen:
             continue
-        seen.add(output.path)
-        entries.append(f"  <url>\n    <loc>{escape(urls.absolute(base_url, output.path))}</loc>\n"
-                       f"    <lastmod>{(output.date or fallback).isoformat()}</lastmod>\n  </url>\n")
+        seen.add(path)
+        entries.append(f"  <url>\n    <loc>{base}{escape(path)}</loc>\n"
+                       f"    <lastmod>{date.isoformat() if date else undated}</lastmod>\n  </url>\n")
     head = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{NS}"'
     text = head + (">\n" + "".join(entries) + "</urlset>\n" if entries else " />\n")
     return text.encode("utf-8")
