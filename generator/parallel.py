@@ -9,6 +9,9 @@ one, so a slow chunk does not hold the others up. Where fork is not available (o
 GONGSHI_JOBS=1), the same calls run one after the other in this process; either way the
 results are the same, so the output does not depend on how many processes made it.
 
+`Aside(work)` is one helper for one piece of work that waits on the system (a build's walk
+over its input files and its output folder) while this process goes on with its own.
+
 Memory: a page of memory that a helper touches is copied for it, so every process beyond
 this one can cost nearly as much as this one held; with this process working too, two
 cores need one helper, not two. Collecting garbage is left to each process for the
