@@ -143,9 +143,13 @@ class Aside(Generic[R]):
         self.reader: Connection | None = None
         if workers() > 1 and _may_fork():
             context = multiprocessing.get_context("fork")
-            self.reader, writer = context.Pipe(duplex=False)
+            reader, writer = context.Pipe(duplex=False)
             self.helper = context.Process(target=_aside, args=(work, writer), daemon=True)
-            self.helper.start()
+            try:
+                self.helper.start()
+                self.reader = reader
+            except OSError:  # no process to be had (a limit on them): the work is done here
+                reader.close()
             writer.close()
 
     @property

@@ -8,6 +8,7 @@ unit's name, a template, the configuration; and deleting the cache only costs ti
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import shutil
 import sqlite3
@@ -326,6 +327,17 @@ def test_work_aside_on_one_core_runs_here(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("GONGSHI_JOBS", "1")
     aside = parallel.Aside(lambda: iter([os.getpid()]))
     assert aside.next() == os.getpid()
+
+
+def test_work_aside_without_a_process_to_be_had_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GONGSHI_JOBS", "2")
+
+    def refused(self: object) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refused)
+    aside = parallel.Aside(lambda: iter([os.getpid()]))
+    assert not aside.forked and aside.next() == os.getpid()
 
 
 def test_a_new_commit_rebuilds_what_shows_the_history(small_site: Path, tmp_path: Path) -> None:
