@@ -268,7 +268,7 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
         existing, folders = looking.next()
         intact = existing is None
         if existing is None:
-            existing = {n: (w.size, w.mtime_ns) for n, w in previous.items()}
+            existing = _as_left(previous)
         if done and done[0] == inputs and intact:
             # nothing changed: nothing to do (the warnings of that build still stand)
             report = BuildReport(done[1], len(previous), 0.0, out, warnings=list(done[2]))
@@ -309,7 +309,12 @@ def _look(root: Path, out: Path, previous: dict[str, Written], folders: dict[str
     existing = known_files(out, previous, folders) if folders else None
     if existing is None:
         existing, folders = survey(out), None
-    yield None if existing == {n: (w.size, w.mtime_ns) for n, w in previous.items()} else existing, folders
+    yield None if existing == _as_left(previous) else existing, folders
+
+
+def _as_left(previous: dict[str, Written]) -> dict[str, tuple[int, int]]:
+    """The output folder as the last build left it (what `survey` would find then)."""
+    return {name: (w.size, w.mtime_ns) for name, w in previous.items()}
 
 
 def check(root: Path, problems: Problems | None = None, accept_removals: bool = False) -> Site:

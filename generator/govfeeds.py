@@ -1,8 +1,9 @@
 """The feeds of the change log and of the bulletins, made with feeds.py's machinery.
 
-Kept apart from feeds.py's feeds because these records are the site's own
-compilations (changelog.py, bulletins.py), not editor content; the plan adds them to the
-list of feeds (plan.FEED_FAMILIES), so the subscription page, the OPML file and the page links have them like any other.
+Kept apart from feeds.py's feeds because these records are the site's own compilations
+(changelog.py, bulletins.py), not editor content; the plan adds them to the list of feeds
+(plan.FEED_FAMILIES), so the subscription page, the OPML file and the page links have them
+like any other.
 """
 
 from __future__ import annotations

@@ -519,15 +519,6 @@ FEED_FAMILIES: tuple[tuple[str, Callable[[Site], Iterable[Feed]] | Parted], ...]
 )
 
 
-def every_feed(site: Site) -> list[Feed]:
-    """Every feed of the site, with its entries (a build plans them family by family and
-    keeps those whose inputs did not change: families.plan_feeds)."""
-    return [feed for _, stage in FEED_FAMILIES
-            for feeds in ([stage.make(part, site) for part in stage.parts(site).values()]
-                          if isinstance(stage, Parted) else [stage(site)])
-            for feed in feeds]
-
-
 def extra_outputs(site: Site, feeds: list[Feed], sets: list[DataSet]) -> list[Output]:
     """The pages made from more than the site: the list of feeds, of data sets, the search page."""
     return [subscribe_output(feeds), data_output(sets, site.history)] + ([search_output()] if site.config.search else [])
