@@ -265,29 +265,36 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
                                   cache.memo(f"site-edits:{out}") or []) \
             if previous and not (done and done[0] == inputs) else None
         del site_memo
-        existing, folders = looking.next()
-        intact = existing is None
-        if existing is None:
-            existing = _as_left(previous)
-        if done and done[0] == inputs and intact:
+
+        @functools.cache
+        def output_folder() -> tuple[dict[str, tuple[int, int]], dict[str, int] | None, bool]:
+            """What the output folder holds, the folder times, and whether it is as the last
+            build left it: asked for as late as may be, so that the helper looks meanwhile."""
+            existing, folders = looking.next()
+            return (_as_left(previous), folders, True) if existing is None else (existing, folders, False)
+
+        if done and done[0] == inputs and output_folder()[2]:
             # nothing changed: nothing to do (the warnings of that build still stand)
             report = BuildReport(done[1], len(previous), 0.0, out, warnings=list(done[2]))
         else:
+            # (quick builds are for edits of bodies: not when only ledgers changed)
             made = quick.make(root, out, cache, last, stamps, previous, progress) \
-                if intact and isinstance(last, quick.Memo) and last.extra == extra else None
+                if opened is None and isinstance(last, quick.Memo) and last.extra == extra and output_folder()[2] \
+                else None
             if made is not None:
-                report = _write_quick(Staging(out, previous, existing, folders), cache, made, last, stamps, history,
-                                      problems, progress)
+                report = _write_quick(Staging(out, previous, *output_folder()[:2]), cache, made, last, stamps,
+                                      history, problems, progress)
                 memo = dataclasses.replace(last, files=stamps)
             else:
                 known: Known = {}
-                kept = [sitestate.restore(opened, cache, known) if intact else None]
+                kept = [sitestate.restore(opened, cache, known)]
                 del opened
                 keep = fixed_digest if kept[0] is None else None  # a site worked out in full is kept for the next build
                 # the sites handed on, not held here: _write lets the site go before the search index
+                # (the output folder is asked for once the site is worked out)
                 report, memo = _write(root, prepare(root, problems, accept_removals, cache, known, progress,
                                                     history, stamps, kept.pop()),
-                                      Staging(out, previous, existing, folders), cache, known, code,
+                                      Staging(out, previous, *output_folder()[:2]), cache, known, code,
                                       problems, progress, (extra, stamps), keep)
             cache.remember(f"quick:{out}", memo)
             cache.remember(f"inputs:{out}", (inputs, report.pages, report.warnings))

@@ -95,6 +95,21 @@ def test_edits_of_ledgers_one_after_another_compare_with_the_kept_site(
     assert "已完成" in text
 
 
+def test_a_ledger_edit_with_the_output_folder_touched_reads_the_ledgers_alone(
+        small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kept site comes from the sources: a page changed or deleted by hand in the output
+    folder, or a file put there, is put right without reading the rest of the site again."""
+    out = built(small_site, tmp_path)
+    calls = full_reads(monkeypatch)
+    EDITS["status"](small_site)
+    (out / "news/2014-06-01-second/index.html").write_text("改过", encoding="utf-8")
+    (out / "pages/about/index.html").unlink()
+    (out / "stray.html").write_text("多出来的", encoding="utf-8")
+    build(small_site, out)
+    assert calls == []
+    assert tree(out) == clean_tree(small_site, tmp_path)
+
+
 def test_a_ledger_edit_with_another_file_changed_is_a_full_build(
         small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = built(small_site, tmp_path)
