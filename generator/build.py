@@ -248,9 +248,9 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
     collecting = gc.isenabled()
     gc.disable()  # a build makes many objects and few cycles: collecting costs more than it frees
     try:
-        previous = cache.outputs(out)
         # the files the build reads, then those the output folder holds: a helper looks at them meanwhile
-        looking = parallel.Aside(functools.partial(_look, root, out, previous, cache.memo(f"folders:{out}")))
+        looking = parallel.Aside(functools.partial(_look, root, out, cache))
+        previous = cache.outputs(out)
         history = read_history(root)
         fixed = (code, accept_removals, default_as_of(None))  # what a build reads besides files and the history
         extra = Fingerprints().of((*fixed, history))
@@ -308,11 +308,16 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
     return report
 
 
-def _look(root: Path, out: Path, previous: dict[str, Written], folders: dict[str, int] | None) -> Iterator[Any]:
+def _look(root: Path, out: Path, cache: BuildCache) -> Iterator[Any]:
     """The files a build of `root` reads (`input_files`); then what the output folder
-    holds (None: what the last build left, `previous`) with the folder times it was found
-    with (`known_files`), if it was."""
+    holds (None: what the last build left, as `cache` remembers it) with the folder times
+    it was found with (`known_files`), if it was."""
     yield input_files(root, theme_dirs(root))
+    reading = cache.reader()  # this runs in a forked helper, mostly
+    try:
+        previous, folders = reading.outputs(out), reading.memo(f"folders:{out}")
+    finally:
+        reading.close()
     existing = known_files(out, previous, folders) if folders else None
     if existing is None:
         existing, folders = survey(out), None

@@ -193,6 +193,17 @@ class BuildCache:
     def disabled(cls) -> BuildCache:
         return cls(None)
 
+    def reader(self) -> BuildCache:
+        """This cache on a connection of its own, for reading (a connection may not cross
+        a fork: a forked helper reads through one of these); `close` it after."""
+        other = BuildCache.disabled()
+        if self.db is not None and self.folder is not None:
+            try:
+                other.db = sqlite3.connect(self.folder / DATABASE, timeout=30, isolation_level=None)
+            except sqlite3.Error:
+                pass
+        return other
+
     @staticmethod
     def _open(path: Path, code: str) -> sqlite3.Connection:
         path.parent.mkdir(parents=True, exist_ok=True)

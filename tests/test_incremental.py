@@ -340,6 +340,35 @@ def test_work_aside_without_a_process_to_be_had_runs_here(monkeypatch: pytest.Mo
     assert not aside.forked and aside.next() == os.getpid()
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_look_at_the_output_folder_reads_the_cache_on_its_own_connection(
+        jobs: str, small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The helper reads what the last build wrote from the cache itself (a connection may
+    not cross a fork), forked or not, while this process reads and writes the cache too."""
+    monkeypatch.setenv("GONGSHI_JOBS", jobs)
+    out = tmp_path / "out"
+    build(small_site, out)
+
+    def look() -> tuple[object, object]:
+        cache = BuildCache(small_site)
+        try:
+            aside = parallel.Aside(lambda: build_module._look(small_site, out, cache))
+            assert aside.forked == (jobs == "2")
+            stamps = aside.next()
+            cache.remember("busy", list(range(1000)))  # this process goes on with the cache meanwhile
+            cache.save()
+            return stamps, aside.next()
+        finally:
+            cache.close()
+
+    stamps, (existing, folders) = look()
+    assert str(small_site / LEDGER) in stamps  # type: ignore[operator]
+    assert existing is None and folders  # as the last build left it
+    (out / "index.html").write_text("改过", encoding="utf-8")
+    _, (existing, _) = look()
+    assert existing is not None and existing["index.html"][0] == len("改过".encode())  # type: ignore[index]
+
+
 def test_a_new_commit_rebuilds_what_shows_the_history(small_site: Path, tmp_path: Path) -> None:
     def git(*args: str) -> None:
         env = {**os.environ, "GIT_AUTHOR_NAME": "编辑", "GIT_AUTHOR_EMAIL": "e@example.gov.cn",
