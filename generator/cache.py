@@ -198,10 +198,8 @@ class BuildCache:
         a fork: a forked helper reads through one of these); `close` it after."""
         other = BuildCache.disabled()
         if self.db is not None and self.folder is not None:
-            try:
+            with contextlib.suppress(sqlite3.Error):
                 other.db = sqlite3.connect(self.folder / DATABASE, timeout=30, isolation_level=None)
-            except sqlite3.Error:
-                pass
         return other
 
     @staticmethod
