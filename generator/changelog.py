@@ -68,27 +68,34 @@ class LogEntry:
         return f"{self.record.anchor}-{own}" if self.record.anchor else own
 
 
-def _records(site: Site) -> dict[Key, Record]:
-    """Every current record a change can be about, by its history key."""
+def _records(site: Site, keys: set[Key]) -> dict[Key, Record]:
+    """The current record each of `keys` (history keys) is about, where there is one: made
+    for those alone, not for every record of the site (15,000 articles: 30 ms a build)."""
     found: dict[Key, Record] = {}
     for s in site.rect.states:
         item = s.item
-        found[("item", item.unit, item.id)] = Record(KIND_LABELS["item"], item.problem,
-                                                     site.units[item.unit].name, urls.item(item.unit, item.id))
+        if (key := ("item", item.unit, item.id)) in keys:
+            found[key] = Record(KIND_LABELS["item"], item.problem, site.units[item.unit].name,
+                                urls.item(item.unit, item.id))
     for c in site.content.commitments:
         unit = site.units.get(c.unit or "")
         name = unit.name if unit else ""
-        found[("commitment", c.id)] = Record(KIND_LABELS["commitment"], c.title or "公开承诺", name,
-                                             urls.commitment(c))
+        if ("commitment", c.id) in keys:
+            found[("commitment", c.id)] = Record(KIND_LABELS["commitment"], c.title or "公开承诺", name,
+                                                 urls.commitment(c))
         for i in c.items:
-            found[("commitment-item", c.id, i.id)] = Record(KIND_LABELS["commitment-item"], i.text, name,
-                                                            urls.commitment(c), anchor=i.id)
-    for a in (*site.articles.values(), *site.documents.values()):
-        unit = site.units.get(a.unit or "")
-        found[(a.kind, a.id)] = Record(KIND_LABELS[a.kind], a.title, unit.name if unit else "", urls.article(a))
+            if (key := ("commitment-item", c.id, i.id)) in keys:
+                found[key] = Record(KIND_LABELS["commitment-item"], i.text, name, urls.commitment(c), anchor=i.id)
+    for key in keys:
+        if len(key) == 2 and key[0] in ("news", "document"):
+            a = site.articles.get(key[1]) if key[0] == "news" else site.documents.get(key[1])
+            if a is not None and a.kind == key[0]:
+                unit = site.units.get(a.unit or "")
+                found[key] = Record(KIND_LABELS[a.kind], a.title, unit.name if unit else "", urls.article(a))
     for m in site.content.meetings:
-        found[("meeting", m.id)] = Record(KIND_LABELS["meeting"], m.title, site.units[m.unit].name,
-                                          urls.meeting(m))
+        if ("meeting", m.id) in keys:
+            found[("meeting", m.id)] = Record(KIND_LABELS["meeting"], m.title, site.units[m.unit].name,
+                                              urls.meeting(m))
     return found
 
 
@@ -105,19 +112,21 @@ def _withdrawals(site: Site) -> list[tuple[Key, Withdrawn]]:
 
 def change_log(site: Site) -> list[LogEntry]:
     """Every entry, newest first (same day: by record, then what changed)."""
-    records = _records(site)
+    history: list[Change] = site.history.all_changes() if site.history.available else []
+    edited = {(c.key, c.date) for c in history}
+    corrected = [a for a in (*site.articles.values(), *site.documents.values())
+                 if a.updated and ((a.kind, a.id), a.updated) not in edited]
+    withdrawals = _withdrawals(site)
+    records = _records(site, {c.key for c in history} | {(a.kind, a.id) for a in corrected}
+                       | {key for key, _ in withdrawals})
 
     def record(key: Key) -> Record:
         return records.get(key) or Record(KIND_LABELS[key[0]], "/".join(key[1:]), "", None)
 
-    history: list[Change] = site.history.all_changes() if site.history.available else []
     entries = [LogEntry(c.date, "change", record(c.key), c.field, c.label, c.old, c.new, later=c.later,
                         commit=c.commit) for c in history]
-    edited = {(c.key, c.date) for c in history}
-    entries += [LogEntry(a.updated, "corrected", record((a.kind, a.id)), "corrected", "更正")
-                for a in (*site.articles.values(), *site.documents.values())
-                if a.updated and ((a.kind, a.id), a.updated) not in edited]
+    entries += [LogEntry(a.updated, "corrected", record((a.kind, a.id)), "corrected", "更正") for a in corrected]
     entries += [LogEntry(w.date, "withdrawn", record(key), "withdrawn", "撤销", reason=w.reason)
-                for key, w in _withdrawals(site)]
+                for key, w in withdrawals]
     return sorted(entries, key=lambda e: (e.date, e.record.path or "", e.record.anchor, e.kind, e.label,
                                           e.commit), reverse=True)
