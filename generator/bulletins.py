@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import urls
 from .compute import Satisfaction
+from .incremental import Records
 from .model import Article, Commitment, Deadline_, LedgerItem, Meeting, Progress, Rule
 
 if TYPE_CHECKING:
@@ -96,7 +98,7 @@ class DueItem:
 @dataclass
 class Bulletin:
     period: Period
-    articles: list[Article] = field(default_factory=list)  # news and documents, oldest first
+    articles: Sequence[Article] = ()  # news and documents, oldest first
     meetings: list[tuple[Meeting, Satisfaction | None]] = field(default_factory=list)  # with evaluations
     commitments: list[Commitment] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
@@ -162,6 +164,7 @@ def gather(site: Site, found: list[Period], listed_on: dict[tuple[str, str], dt.
     One pass over the records puts each in the bulletin of its period (in the order the
     records come, so the sorts below break ties as a pass per bulletin would)."""
     books = [Bulletin(period) for period in found]
+    articles: list[list[Article]] = [[] for _ in found]
     starts = [period.start for period in found]
 
     def put(day: dt.date | None) -> Bulletin | None:
@@ -173,7 +176,7 @@ def gather(site: Site, found: list[Period], listed_on: dict[tuple[str, str], dt.
 
     for a in (a for rs in site.columns.values() for a in rs):
         if (b := put(a.date)) is not None:
-            b.articles.append(a)
+            articles[b.number - 1].append(a)  # bulletin N is books[N - 1]
     for m in site.meetings:
         if (b := put(m.date)) is not None:
             b.meetings.append((m, site.satisfaction.get(m.id)))
@@ -196,8 +199,8 @@ def gather(site: Site, found: list[Period], listed_on: dict[tuple[str, str], dt.
             if (b := put(p.date)) is not None:
                 b.progress.append((facts, p))
     completed = sorted(s.item.completed for s in live if s.item.completed is not None)
-    for b in books:
-        b.articles.sort(key=lambda a: (a.date, a.id))
+    for b, found_articles in zip(books, articles, strict=True):
+        b.articles = Records(sorted(found_articles, key=lambda a: (a.date, a.id)))
         b.meetings.sort(key=lambda mr: (mr[0].date, mr[0].id))
         b.commitments.sort(key=lambda c: (c.published, c.id))
         b.rules.sort(key=lambda r: (r.adopted, r.id))

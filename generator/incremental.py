@@ -28,7 +28,7 @@ import io
 import os
 import pickle
 import types
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,19 +62,30 @@ def _function(module: str, name: str, defaults: tuple[Any, ...] | None) -> None:
     """Stands for a function in a pickle (never unpickled)."""
 
 
+class Records(tuple):  # type: ignore[type-arg]
+    """Records in an order (the articles of a bulletin), which a fingerprint takes as the
+    list of the records' own fingerprints, without a pickler's call for each (the bulletins
+    of 20,000 pages name 14,000 articles: 43 ms a build)."""
+
+    __slots__ = ()
+
+
 class _Pickler(pickle.Pickler):
     """Pickles functions that have no global name too (a ledger filter's lambda), by name
     and defaults. Slow: Python is called back for every object that is not a number, a
     string or a builtin container, so it is used only when `_Fast` meets such a function."""
 
-    def __init__(self, file: io.BytesIO, known: Known):
+    def __init__(self, file: io.BytesIO, known: Known, records: Callable[[Records], Any] | None = None):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self.known = known
+        self.records = records or Fingerprints(known).reduce_records
 
     def reducer_override(self, obj: Any) -> Any:
         hit = self.known.get(id(obj))
         if hit is not None and hit[0] is obj:
             return _known, (hit[1],)
+        if type(obj) is Records:
+            return self.records(obj)
         if isinstance(obj, types.FunctionType) and "<" in obj.__qualname__:  # a lambda: a ledger filter
             return _function, (obj.__module__, obj.__qualname__, obj.__defaults__)
         return NotImplemented
@@ -114,6 +125,7 @@ class Fingerprints:
     def __init__(self, known: Known | None = None):
         self.known: Known = dict(known or {})
         self.table: dict[type, Any] = dict(copyreg.dispatch_table)  # type: ignore[arg-type]
+        self.table[Records] = self.reduce_records
         for value, _ in self.known.values():
             self._reduces(type(value))
 
@@ -126,6 +138,9 @@ class Fingerprints:
         if hit is not None and hit[0] is obj:
             return _known, (hit[1],)
         return obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+
+    def reduce_records(self, records: Records) -> Any:
+        return _known, (_digest(b"".join(map(self.of, records))),)
 
     def of(self, value: Any) -> Digest:
         hit = self.known.get(id(value))
@@ -140,7 +155,7 @@ class Fingerprints:
             _Fast(buffer, self.table).dump(value)
         except (pickle.PicklingError, AttributeError):  # a function with no global name
             buffer = io.BytesIO()
-            _Pickler(buffer, self.known).dump(value)
+            _Pickler(buffer, self.known, self.reduce_records).dump(value)
         return buffer.getvalue()
 
     def remember(self, value: Any) -> Digest:

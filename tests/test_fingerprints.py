@@ -9,7 +9,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.incremental import Fingerprints, Signatures, _Pickler
+from generator.incremental import Fingerprints, Records, Signatures, _Pickler
 from generator.plan import STATUS_FILTERS, Output
 
 
@@ -39,6 +39,19 @@ def test_the_quick_pickler_writes_what_the_thorough_one_writes() -> None:
     assert fp.pickle(value) == _thorough(value, fp)
     assert b"k" * 16 in fp.pickle(value) and b"generator.incremental" in fp.pickle(value)
     assert fp.pickle([other]) != fp.pickle([known])
+
+
+def test_records_in_an_order_count_by_their_fingerprints_and_their_order() -> None:
+    """A bulletin's articles (`Records`): the list of the records' fingerprints, the same
+    from either pickler; an unknown record counts by what it holds."""
+    a, b = Record("a", dt.date(2014, 9, 20)), Record("b", dt.date(2014, 9, 21))
+    fp = Fingerprints({id(a): (a, b"a" * 16), id(b): (b, b"b" * 16)})
+    value = [Records((a, b)), {"x": Records((b,))}]
+    assert fp.pickle(value) == _thorough(value, fp)
+    assert b"a" * 16 not in fp.pickle(value)  # one digest for the records, not one pickle each
+    assert fp.of(Records((a, b))) != fp.of(Records((b, a))) != fp.of(Records((a,)))
+    assert fp.of(Records((a, Record("c", dt.date(2014, 1, 1))))) != fp.of(Records((a, Record("c", dt.date(2014, 1, 2)))))
+    assert fp.of(Records((a, Record("c", dt.date(2014, 1, 1))))) == fp.of(Records((a, Record("c", dt.date(2014, 1, 1)))))
 
 
 def test_a_ledger_filter_lambda_is_pickled_by_name_and_defaults() -> None:
