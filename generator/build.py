@@ -205,7 +205,7 @@ def prepare(root: Path, problems: Problems | None = None, accept_removals: bool 
     if content is None:
         raise BuildFailed(problems)
     progress.stage("检查内容")
-    validate(content, root, problems)
+    validate(content, root, problems, ledgers_only=kept is not None)  # the rest was checked when it was kept
     check_files(content.config, root, problems)
     history = history or read_history(root)
     if not accept_removals:

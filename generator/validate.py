@@ -237,6 +237,11 @@ class Validator:
             self.unique((item.id, item.origin) for item in commitment.items)
 
 
-def validate(content: Content, root: Path, problems: Problems) -> None:
-    """Add every cross-record problem of the site to `problems`."""
-    Validator(content, root, problems).run()
+def validate(content: Content, root: Path, problems: Problems, ledgers_only: bool = False) -> None:
+    """Add every cross-record problem of the site to `problems`; with `ledgers_only`, those
+    of the ledgers alone (when nothing else changed since a build found none: sitestate.py)."""
+    validator = Validator(content, root, problems)
+    if ledgers_only:
+        validator.ledgers()
+    else:
+        validator.run()

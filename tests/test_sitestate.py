@@ -146,6 +146,27 @@ def test_a_mistake_in_a_ledger_is_reported_and_nothing_is_published(
     assert tree(out) == published  # the ledger is as it was: so is every page
 
 
+def test_a_ledger_edit_checks_the_ledgers_against_the_rest_as_a_full_build_does(
+        small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the ledgers are checked again (the rest was checked when the site was kept): a
+    ledger's mistakes that only the site as a whole shows are each reported, as in full."""
+    out = built(small_site, tmp_path)
+    published = tree(out)
+    calls = full_reads(monkeypatch)
+    replace(small_site, LEDGER, "    completed: 2014-06-20\n", "")  # 已完成 without a date
+    replace(small_site, LEDGER, "  - id: r03\n", "  - id: r02\n")  # an id twice
+    replace(small_site, LEDGER, "      - {date: 2014-06-01, text: 制定精简方案}\n",
+            "      - {date: 2014-06-01, text: 制定精简方案}\n      - {date: 2014-05-01, text: 更早}\n")
+    with pytest.raises(BuildFailed) as failed:
+        build(small_site, out)
+    assert calls == [] and tree(out) == published
+    with pytest.raises(BuildFailed) as full:
+        build(small_site, tmp_path / "clean", use_cache=False)
+    codes = sorted(e.code for e in failed.value.problems.errors)
+    assert codes == sorted(e.code for e in full.value.problems.errors) and len(codes) == 3, codes
+    assert [str(e) for e in failed.value.problems.errors] == [str(e) for e in full.value.problems.errors]
+
+
 def test_the_news_quick_build_still_follows_a_ledger_build(small_site: Path, tmp_path: Path) -> None:
     out = built(small_site, tmp_path)
     EDITS["status"](small_site)
