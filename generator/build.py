@@ -256,7 +256,6 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
         extra = Fingerprints().of((*fixed, history))
         fixed_digest = Fingerprints().of(fixed)
         done = cache.memo(f"inputs:{out}")
-        last = cache.memo(f"quick:{out}") if previous else None
         site_memo = cache.memo(f"site:{out}") if previous and looking.forked else None  # while the helper looks
         stamps = looking.next()
         inputs = inputs_digest(stamps, extra)
@@ -277,10 +276,10 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
             # nothing changed: nothing to do (the warnings of that build still stand)
             report = BuildReport(done[1], len(previous), 0.0, out, warnings=list(done[2]))
         else:
-            # (quick builds are for edits of bodies: not when only ledgers changed)
+            # quick builds are for edits of bodies: their memo is not even read when only ledgers changed
+            last = cache.memo(f"quick:{out}") if previous and opened is None else None
             made = quick.make(root, out, cache, last, stamps, previous, progress) \
-                if opened is None and isinstance(last, quick.Memo) and last.extra == extra and output_folder()[2] \
-                else None
+                if isinstance(last, quick.Memo) and last.extra == extra and output_folder()[2] else None
             if made is not None:
                 report = _write_quick(Staging(out, previous, *output_folder()[:2]), cache, made, last, stamps,
                                       history, problems, progress)
