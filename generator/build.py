@@ -314,13 +314,13 @@ def _look(root: Path, out: Path, cache: BuildCache) -> Iterator[Any]:
     yield input_files(root, theme_dirs(root))
     reading = cache.reader()  # this runs in a forked helper, mostly
     try:
-        previous, folders = reading.outputs(out), reading.memo(f"folders:{out}")
+        left, folders = reading.output_stamps(out), reading.memo(f"folders:{out}")
     finally:
         reading.close()
-    existing = known_files(out, previous, folders) if folders else None
+    existing = known_files(out, left, folders) if folders else None
     if existing is None:
         existing, folders = survey(out), None
-    yield None if existing == _as_left(previous) else existing, folders
+    yield None if existing == left else existing, folders
 
 
 def _as_left(previous: dict[str, Written]) -> dict[str, tuple[int, int]]:

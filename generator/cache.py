@@ -378,6 +378,12 @@ class BuildCache:
                           (str(folder),))
         return {row[0]: Written._make(row[1:]) for row in rows}
 
+    def output_stamps(self, folder: Path) -> dict[str, tuple[int, int]]:
+        """The size and mtime of each file the last build left in `folder` (`outputs`, but
+        only what a look at the folder compares)."""
+        rows = self._read("SELECT file, size, mtime FROM outputs WHERE folder = ?", (str(folder),))
+        return {row[0]: row[1:] for row in rows}
+
     def remember_outputs(self, folder: Path, changed: dict[str, Written], removed: Iterable[str]) -> None:
         key, removed = str(folder), list(removed)
         self._write("DELETE FROM outputs WHERE folder = ? AND file = ?", ((key, f) for f in removed))
