@@ -307,10 +307,14 @@ def remember(families: list[Family], signature: Callable[[str], bytes | None],
     found: dict[str, bytes] = {}
     for f in families:
         if f.name is not None and f.key is not None:
+            before = last.get(f.name) if last else None
+            if last and before is not None and f.kept is before.signatures and f.name in last.pickles \
+                    and f.key == (before.key, before.rest, before.bodies, before.values) and f.part == before.part:
+                found[f.name] = last.pickles[f.name]  # kept as it was (its files checked in _plan): as read
+                continue
             sigs = {name: s for p in f.pages for name in p.files if (s := signature(name)) is not None}
             record = Recorded(f.key.key, f.reads or (), f.templates, f.pages, sigs, f.key.rest, f.key.bodies,
                               f.part, f.key.values)
-            before = last.get(f.name) if last else None
             same = before is not None and before.pages is f.pages and before._replace(pages=[]) == record._replace(pages=[])
             kept = last.pickles.get(f.name) if same and last else None
             found[f.name] = kept or pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
