@@ -167,6 +167,30 @@ def test_a_ledger_edit_checks_the_ledgers_against_the_rest_as_a_full_build_does(
     assert [str(e) for e in failed.value.problems.errors] == [str(e) for e in full.value.problems.errors]
 
 
+def test_a_ledger_edit_does_not_fingerprint_the_units_indexes_again(
+        small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What each unit published (its index) is known by the fingerprint the kept site holds:
+    the unit pages' and feeds' parts are fingerprinted without pickling it again."""
+    from generator.site import UnitIndex
+
+    pickled: list[object] = []
+    real = UnitIndex.__reduce_ex__
+
+    def counted(self: UnitIndex, protocol: int) -> object:
+        pickled.append(self)
+        return real(self, protocol)
+
+    monkeypatch.setattr(UnitIndex, "__reduce_ex__", counted)
+    out = built(small_site, tmp_path)
+    assert pickled  # a full build pickles them (to fingerprint and to keep them)
+    pickled.clear()
+    calls = full_reads(monkeypatch)
+    EDITS["status"](small_site)
+    build(small_site, out)
+    assert calls == [] and pickled == []
+    assert tree(out) == clean_tree(small_site, tmp_path)
+
+
 def test_the_news_quick_build_still_follows_a_ledger_build(small_site: Path, tmp_path: Path) -> None:
     out = built(small_site, tmp_path)
     EDITS["status"](small_site)
