@@ -277,15 +277,16 @@ def _newest(entries: Iterable[Entry | Deferred], limit: int) -> tuple[Entry | De
     return tuple(sorted(entries, key=lambda e: (e.date, e.guid), reverse=True)[:limit])
 
 
-def _own_date(record: Article | Meeting) -> list[dt.date]:
-    return [record.date]
-
-
-def _recent(records: Sequence[R], limit: int, dates: Callable[[Any], list[dt.date]] = _own_date) -> Sequence[R]:
+def _recent(records: Sequence[R], limit: int, dates: Callable[[Any], list[dt.date]] | None = None) -> Sequence[R]:
     """The records whose entries can be among the `limit` newest of a feed they are part of:
     those with an entry not older than the limit-th newest date (`dates(record)`: the dates
-    of its entries; default: its own). An entry for each of 15,000 articles, three times over
-    (the site's feed, the column's, the unit's), cost more than the rest of the feeds."""
+    of its entries; default: its own `date`). An entry for each of 15,000 articles, three
+    times over (the site's feed, the column's, the unit's), cost more than the rest of the feeds."""
+    if dates is None:
+        if len(records) <= limit:
+            return records
+        cut = heapq.nlargest(limit, (r.date for r in records))[-1]  # type: ignore[attr-defined]
+        return [r for r in records if r.date >= cut]  # type: ignore[attr-defined]
     every = [dates(r) for r in records]
     if sum(map(len, every)) <= limit:
         return records
