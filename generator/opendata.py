@@ -119,6 +119,10 @@ class Row:
     by: str = ""
     as_of: str = ""  # the date the computed columns are as of
 
+    @property
+    def item(self) -> Any:  # what most columns read: without the failed lookup before __getattr__
+        return self.source.item
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.source, name)
 
