@@ -75,10 +75,10 @@ class _Pickler(pickle.Pickler):
     and defaults. Slow: Python is called back for every object that is not a number, a
     string or a builtin container, so it is used only when `_Fast` meets such a function."""
 
-    def __init__(self, file: io.BytesIO, known: Known, records: Callable[[Records], Any] | None = None):
+    def __init__(self, file: io.BytesIO, known: Known, records: Callable[[Records], Any]):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self.known = known
-        self.records = records or Fingerprints(known).reduce_records
+        self.records = records  # Fingerprints.reduce_records
 
     def reducer_override(self, obj: Any) -> Any:
         hit = self.known.get(id(obj))

@@ -28,7 +28,7 @@ class FakeSite:
 
 def _thorough(value: Any, fp: Fingerprints) -> bytes:
     buffer = io.BytesIO()
-    _Pickler(buffer, fp.known).dump(value)
+    _Pickler(buffer, fp.known, fp.reduce_records).dump(value)
     return buffer.getvalue()
 
 
