@@ -357,6 +357,10 @@ def _plan_files(root: Path, site: Site, cache: BuildCache, known: Known, code: s
     env = make_environment(root, site.config.base_path, cache.jinja_folder)
     images = share_images(site.config, root)
     signatures = Signatures(code, site, known, {})
+    # values that several outputs' signatures hold, fingerprinted once: each item's state (in the
+    # unit pages' parts, the data files, the figures), each bulletin (in its page and in the list)
+    for value in (*site.rect.states, *site.bulletins):
+        signatures.fp.remember(value)
 
     def intact(name: str, signature: bytes) -> bool:
         return staging is not None and staging.unchanged(name, signature) is not None

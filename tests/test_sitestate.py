@@ -191,6 +191,29 @@ def test_a_ledger_edit_does_not_fingerprint_the_units_indexes_again(
     assert tree(out) == clean_tree(small_site, tmp_path)
 
 
+def test_a_ledger_edit_fingerprints_each_bulletin_and_item_state_once(
+        small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bulletin is in its page and in the list of bulletins, an item's state in its unit's
+    page, the data files and the figures: each is pickled once, then known by its fingerprint."""
+    from generator.bulletins import Bulletin
+    from generator.compute import ItemState
+
+    out = built(small_site, tmp_path)
+    pickled: list[object] = []
+    for kind in (Bulletin, ItemState):
+        def counted(self: object, protocol: int, real: Callable[..., object] = kind.__reduce_ex__) -> object:
+            pickled.append(self)
+            return real(self, protocol)
+        monkeypatch.setattr(kind, "__reduce_ex__", counted)
+    EDITS["status"](small_site)
+    build(small_site, out)
+    bulletins = [b for b in pickled if isinstance(b, Bulletin)]
+    states = [s for s in pickled if isinstance(s, ItemState)]
+    assert bulletins and states
+    assert len({id(b) for b in bulletins}) == len(bulletins) and len({id(s) for s in states}) == len(states)
+    assert tree(out) == clean_tree(small_site, tmp_path)
+
+
 def test_the_news_quick_build_still_follows_a_ledger_build(small_site: Path, tmp_path: Path) -> None:
     out = built(small_site, tmp_path)
     EDITS["status"](small_site)
