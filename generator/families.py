@@ -189,6 +189,14 @@ def _plan(stages: Iterable[tuple[str, Any]], make: Callable[[Any, Reads], tuple[
     return found
 
 
+def pages_key(found: list[Family]) -> str:
+    """The paths and dates of the pages of `found` (the sitemap's) as one string, cheaply: a
+    family with a key stands by its name and key (what its pages are made from, so what they
+    are), any other by its pages."""
+    return "".join(f"{f.name}\0{f.key.key.hex()}\n" if f.name is not None and f.key is not None
+                   else "".join(f"{p.path}\0{p.date}\n" for p in f.pages) for f in found)
+
+
 def _keys(found: list[Family], sig: Signatures, images: ShareImages, last: Remembered | None) -> None:
     """The keys of the families planned (the templates they use known), with a cache."""
     for family in found:

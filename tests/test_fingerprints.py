@@ -90,7 +90,7 @@ def test_the_data_files_are_signed_without_the_slow_pickler(small_site, monkeypa
     site = prepare(small_site, Problems())
     sets = data_sets(site)
     signatures = Signatures("code", site, {}, {})
-    jobs = other_jobs(make_environment(small_site, site.config.base_path), site, [], [], sets, signatures)
+    jobs = other_jobs(make_environment(small_site, site.config.base_path), site, [], "", [], sets, signatures)
     slow: list[object] = []
 
     class Counted(_Pickler):

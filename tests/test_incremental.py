@@ -82,6 +82,8 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "config title": lambda site: replace(site, "site_config.yml", "title: 测试区群众路线网", "title: 测试区专题网"),
     "new record": lambda site: write(site, "content/news/2014-07-02-third.md",
                                      "---\ntitle: 第三条新闻\ndate: 2014-07-02\ncolumn: news\nunit: edu\n---\n正文\n"),
+    # the page's date, so the sitemap's lastmod (its families' keys stand for the pages there)
+    "news correction date": lambda site: replace(site, NEWS, "date: 2014年6月1日\n", "date: 2014年6月1日\nupdated: 2014-07-10\n"),
     # a record nothing links to (the ledger links 2014-07-01-first: removing it is E056)
     "removed record": lambda site: (site / "content/news/2014-06-01-second.md").unlink(),
 }
