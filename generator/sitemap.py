@@ -25,16 +25,14 @@ def sitemap(outputs: list[Output], base_url: str, fallback: dt.date) -> bytes:
 
     Written as text, laid out as ElementTree's indent() and tostring() would (a tree of
     60,000 elements for 20,000 pages took five times as long)."""
-    entries: list[str] = []
-    seen: set[str] = set()
-    base, undated = escape(urls.absolute(base_url, "")), fallback.isoformat()  # escaped a character at a time
+    listed: dict[str, dt.date | None] = {}
     for output in outputs:
-        path, date = output.path, output.date
-        if path == urls.NOT_FOUND or path in seen:
-            continue
-        seen.add(path)
-        entries.append(f"  <url>\n    <loc>{base}{escape(path)}</loc>\n"
-                       f"    <lastmod>{date.isoformat() if date else undated}</lastmod>\n  </url>\n")
+        if output.path != urls.NOT_FOUND:
+            listed.setdefault(output.path, output.date)
+    base, undated = escape(urls.absolute(base_url, "")), fallback.isoformat()  # escaped a character at a time
+    paths = escape("\n".join(listed)).split("\n") if listed else []  # escaped at once (no path holds a line break)
+    entries = [f"  <url>\n    <loc>{base}{path}</loc>\n    <lastmod>{date.isoformat() if date else undated}</lastmod>\n"
+               "  </url>\n" for path, date in zip(paths, listed.values(), strict=True)]
     head = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{NS}"'
     text = head + (">\n" + "".join(entries) + "</urlset>\n" if entries else " />\n")
     return text.encode("utf-8")
