@@ -24,6 +24,7 @@ def manifest(files: dict[str, str], history: History, as_of: str) -> bytes:
     }
     text = json.dumps(document, ensure_ascii=False, indent=1)
     if files:  # what json.dumps(indent=1) writes, without its slow pure-Python walk over every file
-        listed = ",\n".join(f"  {encode_basestring(name)}: {encode_basestring(sha)}" for name, sha in sorted(files.items()))
+        # (a SHA-256 in hex needs no escaping)
+        listed = ",\n".join(f'  {encode_basestring(name)}: "{sha}"' for name, sha in sorted(files.items()))
         text = text.removesuffix('"files": {}\n}') + '"files": {\n' + listed + "\n }\n}"
     return (text + "\n").encode("utf-8")
