@@ -377,7 +377,9 @@ def _plan_files(root: Path, site: Site, cache: BuildCache, known: Known, code: s
     work += feed_jobs(site, [o for f in feed_families for o in f.outputs], signatures)
     work += other_jobs(env, site, pages, families.pages_key(page_families), every_feed, sets, signatures)
     work += image_jobs(images, pages, root, signatures) + copy_jobs(root, site)
-    check_links(root, site, itertools.chain(kept, (name for job in work for name in job.files)), problems)
+    # after an edit of ledgers alone (site.changed), the bodies are those the last build checked
+    checked = staging.previous if staging is not None and site.changed is not None else None
+    check_links(root, site, itertools.chain(kept, (name for job in work for name in job.files)), problems, checked)
     return Plan(pages, work, kept, feeds, env, planned)
 
 

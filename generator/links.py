@@ -188,12 +188,17 @@ def body_links_exist(config: SiteConfig, body: str, page: str, names: Iterable[s
     return all(found is None or files.exists(found.path) for found in targets)
 
 
-def check_links(root: Path, site: Site, names: Iterable[str], problems: Problems) -> None:
-    """E056 for every link into the site whose page is not among `names` (the output files)."""
+def check_links(root: Path, site: Site, names: Iterable[str], problems: Problems,
+                checked: Iterable[str] | None = None) -> None:
+    """E056 for every link into the site whose page is not among `names` (the output files).
+    `checked`: the files of the last build, when the bodies are as they were then (only
+    ledgers changed since) and so were all found to link to those files: the bodies' links
+    are looked at again only if one of those files is gone (15,000 bodies: 15 ms)."""
     files = SiteFiles((*names, urls.MANIFEST), site.config.search)
     resolver = Resolver(site.config)
     lines = _BodyLines(root)
-    for link in itertools.chain(field_links(site), body_links(site)):
+    gone = checked is None or any(name not in files.names for name in checked if not name.startswith(urls.PAGEFIND))
+    for link in itertools.chain(field_links(site), body_links(site) if gone else ()):
         found = resolver.target(link.href, link.page)
         if found is None or files.exists(found.path):
             continue

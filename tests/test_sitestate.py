@@ -214,6 +214,31 @@ def test_a_ledger_edit_fingerprints_each_bulletin_and_item_state_once(
     assert tree(out) == clean_tree(small_site, tmp_path)
 
 
+def test_a_ledger_edit_looks_at_the_bodies_links_again_only_when_a_file_is_gone(
+        small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bodies are those the last build checked against its files: their links are looked
+    at again when one of those files is gone (an item taken out), not after a step of progress."""
+    from generator import links
+
+    out = built(small_site, tmp_path)
+    looked: list[object] = []
+    real = links.body_links
+
+    def counted(site: object) -> object:
+        looked.append(site)
+        return real(site)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(links, "body_links", counted)
+    EDITS["progress"](small_site)
+    build(small_site, out)
+    assert looked == []
+    text = (small_site / LEDGER).read_text(encoding="utf-8")
+    (small_site / LEDGER).write_text(text[: text.index("  - id: r04\n")], encoding="utf-8")  # r04's page is gone
+    build(small_site, out)
+    assert len(looked) == 1
+    assert tree(out) == clean_tree(small_site, tmp_path)
+
+
 def test_the_news_quick_build_still_follows_a_ledger_build(small_site: Path, tmp_path: Path) -> None:
     out = built(small_site, tmp_path)
     EDITS["status"](small_site)
