@@ -403,6 +403,7 @@ def _write(root: Path, site: Site, staging: Staging, cache: BuildCache, known: K
         _raise_if(problems)
         recorded = families.remember(planned.families, lambda name: files[name].signature if name in files else None,
                                      last)
+        stored = last.stored if last is not None else {}
         del last
         shards = 0
         if site.config.search:
@@ -424,7 +425,7 @@ def _write(root: Path, site: Site, staging: Staging, cache: BuildCache, known: K
     except BaseException:
         staging.discard()
         raise
-    cache.remember(f"families:{staging.out}", recorded)
+    cache.remember_rows(f"families:{staging.out}:", recorded, stored)
     cache.remember(f"quick-edits:{staging.out}", [])  # families.recalled: none since this build
     return BuildReport(page_count, len(files), 0.0, staging.out, written=written, removed=removed,
                        warnings=problems.warnings), memo

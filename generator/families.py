@@ -97,9 +97,10 @@ class Remembered(dict[str, Recorded]):
     was read: pickling the records of 20,000 pages takes 60 ms)."""
 
     def __init__(self, found: Iterable[tuple[str, Recorded]] | dict[str, Recorded] = (),
-                 pickles: dict[str, bytes] | None = None):
+                 pickles: dict[str, bytes] | None = None, stored: dict[str, bytes] | None = None):
         super().__init__(found)
         self.pickles = pickles or {}
+        self.stored = stored if stored is not None else dict(self.pickles)  # as the cache holds them
 
 
 class Key(NamedTuple):
@@ -276,8 +277,8 @@ def recalled(cache: Any, out: Any, previous: dict[str, Any]) -> Remembered | Non
     (then no keys are worked out at all)."""
     if cache.db is None:
         return None
-    stored = cache.memo(f"families:{out}") if previous else None
-    if not isinstance(stored, dict):
+    stored = cache.memo_rows(f"families:{out}:") if previous else {}
+    if not stored:
         return Remembered()
     try:
         found = Remembered({name: pickle.loads(data) for name, data in stored.items()}, stored)
@@ -295,7 +296,7 @@ def after_quick(last: Remembered, swaps: list[tuple[str, str, bytes, bytes]],
     show them (`written`: file → signature). Records are known by all but their bodies, so
     a family's key changes only where it reads the bodies; and its pages are as up to date
     as that build made them."""
-    found = Remembered(pickles=dict(last.pickles))
+    found = Remembered(pickles=dict(last.pickles), stored=last.stored)
     for name, r in last.items():
         if not r.bodies and written.keys().isdisjoint(r.signatures):
             found[name] = r

@@ -199,3 +199,32 @@ def test_a_ledger_edit_after_quick_builds_keeps_the_article_pages(small_site: Pa
     assert "articles" not in calls and "columns" not in calls and "ledger" in calls
     assert tree(out) == clean(small_site, tmp_path)
     assert "一周内办结" in (out / ARTICLE_PAGE).read_text(encoding="utf-8")
+
+
+def test_the_cache_rewrites_the_records_of_the_families_that_changed_alone(small_site: Path, tmp_path: Path) -> None:
+    """Each family's record is a row of its own: a build writes those that changed and drops
+    those of families gone (a ledger's), and the next build reads them back."""
+    from generator.cache import BuildCache
+
+    out = tmp_path / "out"
+
+    def rows() -> dict[str, bytes]:
+        cache = BuildCache(small_site)
+        try:
+            return cache.memo_rows(f"families:{out.resolve()}:")
+        finally:
+            cache.close()
+
+    street = small_site / "content/rectification/street.yml"
+    street.write_text((small_site / "content/rectification/edu.yml").read_text(encoding="utf-8")
+                      .replace("unit: edu", "unit: street"), encoding="utf-8")
+    build(small_site, out)
+    first = rows()
+    assert {"articles", "ledger:edu", "ledger:street"} <= set(first)
+    CHANGES["ledger status"](small_site)
+    street.unlink()
+    build(small_site, out)
+    second = rows()
+    assert "ledger:street" not in second and second["ledger:edu"] != first["ledger:edu"]
+    assert second["articles"] == first["articles"] and set(second) == set(first) - {"ledger:street"}
+    assert tree(out) == clean(small_site, tmp_path)
