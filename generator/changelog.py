@@ -74,8 +74,8 @@ def _records(site: Site, keys: set[Key]) -> dict[Key, Record]:
     found: dict[Key, Record] = {}
     for s in site.rect.states:
         item = s.item
-        if (key := ("item", item.unit, item.id)) in keys:
-            found[key] = Record(KIND_LABELS["item"], item.problem, site.units[item.unit].name,
+        if (item_key := ("item", item.unit, item.id)) in keys:
+            found[item_key] = Record(KIND_LABELS["item"], item.problem, site.units[item.unit].name,
                                 urls.item(item.unit, item.id))
     for c in site.content.commitments:
         unit = site.units.get(c.unit or "")
@@ -84,8 +84,8 @@ def _records(site: Site, keys: set[Key]) -> dict[Key, Record]:
             found[("commitment", c.id)] = Record(KIND_LABELS["commitment"], c.title or "公开承诺", name,
                                                  urls.commitment(c))
         for i in c.items:
-            if (key := ("commitment-item", c.id, i.id)) in keys:
-                found[key] = Record(KIND_LABELS["commitment-item"], i.text, name, urls.commitment(c), anchor=i.id)
+            if (item_key := ("commitment-item", c.id, i.id)) in keys:
+                found[item_key] = Record(KIND_LABELS["commitment-item"], i.text, name, urls.commitment(c), anchor=i.id)
     for key in keys:
         if len(key) == 2 and key[0] in ("news", "document"):
             a = site.articles.get(key[1]) if key[0] == "news" else site.documents.get(key[1])
@@ -114,10 +114,10 @@ def change_log(site: Site) -> list[LogEntry]:
     """Every entry, newest first (same day: by record, then what changed)."""
     history: list[Change] = site.history.all_changes() if site.history.available else []
     edited = {(c.key, c.date) for c in history}
-    corrected = [a for a in (*site.articles.values(), *site.documents.values())
-                 if a.updated and ((a.kind, a.id), a.updated) not in edited]
+    corrected = [(a, day) for a in (*site.articles.values(), *site.documents.values())
+                 if (day := a.updated) and ((a.kind, a.id), day) not in edited]
     withdrawals = _withdrawals(site)
-    records = _records(site, {c.key for c in history} | {(a.kind, a.id) for a in corrected}
+    records = _records(site, {c.key for c in history} | {(a.kind, a.id) for a, _ in corrected}
                        | {key for key, _ in withdrawals})
 
     def record(key: Key) -> Record:
@@ -125,7 +125,7 @@ def change_log(site: Site) -> list[LogEntry]:
 
     entries = [LogEntry(c.date, "change", record(c.key), c.field, c.label, c.old, c.new, later=c.later,
                         commit=c.commit) for c in history]
-    entries += [LogEntry(a.updated, "corrected", record((a.kind, a.id)), "corrected", "更正") for a in corrected]
+    entries += [LogEntry(day, "corrected", record((a.kind, a.id)), "corrected", "更正") for a, day in corrected]
     entries += [LogEntry(w.date, "withdrawn", record(key), "withdrawn", "撤销", reason=w.reason)
                 for key, w in withdrawals]
     return sorted(entries, key=lambda e: (e.date, e.record.path or "", e.record.anchor, e.kind, e.label,
