@@ -76,7 +76,7 @@ def _records(site: Site, keys: set[Key]) -> dict[Key, Record]:
         item = s.item
         if (item_key := ("item", item.unit, item.id)) in keys:
             found[item_key] = Record(KIND_LABELS["item"], item.problem, site.units[item.unit].name,
-                                urls.item(item.unit, item.id))
+                                     urls.item(item.unit, item.id))
     for c in site.content.commitments:
         unit = site.units.get(c.unit or "")
         name = unit.name if unit else ""

@@ -94,7 +94,8 @@ class Recorded(NamedTuple):
 class Remembered(dict[str, Recorded]):
     """What the build cache keeps of each family, by name; `pickles`: a family's record as
     the cache held it, when it still is (a family kept as it was is written back as it
-    was read: pickling the records of 20,000 pages takes 60 ms)."""
+    was read: pickling the records of 20,000 pages takes 60 ms); `stored`: every record as
+    the cache holds it (a row each: the next build writes those that differ)."""
 
     def __init__(self, found: Iterable[tuple[str, Recorded]] | dict[str, Recorded] = (),
                  pickles: dict[str, bytes] | None = None, stored: dict[str, bytes] | None = None):
