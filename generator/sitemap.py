@@ -30,7 +30,7 @@ def sitemap(outputs: list[Output], base_url: str, fallback: dt.date) -> bytes:
         if output.path != urls.NOT_FOUND:
             listed.setdefault(output.path, output.date)
     base, undated = escape(urls.absolute(base_url, "")), fallback.isoformat()  # escaped a character at a time
-    paths = escape("\n".join(listed)).split("\n") if listed else []  # escaped at once (no path holds a line break)
+    paths = escape("\0".join(listed)).split("\0") if listed else []  # escaped at once (no path holds a NUL)
     entries = [f"  <url>\n    <loc>{base}{path}</loc>\n    <lastmod>{date.isoformat() if date else undated}</lastmod>\n"
                "  </url>\n" for path, date in zip(paths, listed.values(), strict=True)]
     head = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{NS}"'
