@@ -167,20 +167,24 @@ def test_a_ledger_edit_checks_the_ledgers_against_the_rest_as_a_full_build_does(
     assert [str(e) for e in failed.value.problems.errors] == [str(e) for e in full.value.problems.errors]
 
 
+def pickled_instances(monkeypatch: pytest.MonkeyPatch, *kinds: type) -> list[object]:
+    """Every instance of `kinds` pickled from now on, in order (fingerprints are pickles)."""
+    pickled: list[object] = []
+    for kind in kinds:
+        def counted(self: object, protocol: int, real: Callable[..., object] = kind.__reduce_ex__) -> object:
+            pickled.append(self)
+            return real(self, protocol)
+        monkeypatch.setattr(kind, "__reduce_ex__", counted)
+    return pickled
+
+
 def test_a_ledger_edit_does_not_fingerprint_the_units_indexes_again(
         small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """What each unit published (its index) is known by the fingerprint the kept site holds:
     the unit pages' and feeds' parts are fingerprinted without pickling it again."""
     from generator.site import UnitIndex
 
-    pickled: list[object] = []
-    real = UnitIndex.__reduce_ex__
-
-    def counted(self: UnitIndex, protocol: int) -> object:
-        pickled.append(self)
-        return real(self, protocol)
-
-    monkeypatch.setattr(UnitIndex, "__reduce_ex__", counted)
+    pickled = pickled_instances(monkeypatch, UnitIndex)
     out = built(small_site, tmp_path)
     assert pickled  # a full build pickles them (to fingerprint and to keep them)
     pickled.clear()
@@ -199,12 +203,7 @@ def test_a_ledger_edit_fingerprints_each_bulletin_and_item_state_once(
     from generator.compute import ItemState
 
     out = built(small_site, tmp_path)
-    pickled: list[object] = []
-    for kind in (Bulletin, ItemState):
-        def counted(self: object, protocol: int, real: Callable[..., object] = kind.__reduce_ex__) -> object:
-            pickled.append(self)
-            return real(self, protocol)
-        monkeypatch.setattr(kind, "__reduce_ex__", counted)
+    pickled = pickled_instances(monkeypatch, Bulletin, ItemState)
     EDITS["status"](small_site)
     build(small_site, out)
     bulletins = [b for b in pickled if isinstance(b, Bulletin)]
