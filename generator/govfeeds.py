@@ -34,6 +34,12 @@ def changelog_feed(site: Site) -> Feed:
                 "已公开内容的每一次更正和变更：时限、状态、文字的调整和撤销", urls.CHANGES, entries, "全站")
 
 
+# a bulletin's entry in its feed lists at most this many of the period's articles (its page
+# lists them all): a busy period of a large site has hundreds, which made each entry 100 KB
+# and the feed megabytes, more than a reader on a phone wants to fetch every time
+FEED_HEADLINES = 20
+
+
 def bulletin_feed(site: Site) -> Feed:
     absolute = Absolute(site.config.base_url)
     name = bulletin_name(site)
@@ -41,8 +47,10 @@ def bulletin_feed(site: Site) -> Feed:
     for b in site.bulletins[: site.config.feed_size]:
         link = absolute.page(urls.bulletin(b.number))
         headlines = "".join(f'<li><a href="{html.escape(absolute.page(urls.article(a)))}">{html.escape(a.title)}</a></li>'
-                            for a in b.articles)
-        content = f"<p>{html.escape(b.sms)}</p>" + (f"<ul>{headlines}</ul>" if headlines else "")
+                            for a in b.articles[:FEED_HEADLINES])
+        more = len(b.articles) - FEED_HEADLINES
+        content = f"<p>{html.escape(b.sms)}</p>" + (f"<ul>{headlines}</ul>" if headlines else "") \
+            + (f'<p>本期另有{more}篇，见<a href="{html.escape(link)}">本期简报</a>。</p>' if more > 0 else "")
         entries.append(Entry(guid=link, title=f"{name}第{b.number}期（{b.period.label}）", link=link,
                              date=b.period.end, summary=b.sms, content=content,
                              author=site.config.footer.host or site.config.organiser, categories=("简报",)))

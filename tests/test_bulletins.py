@@ -11,7 +11,7 @@ import pytest
 from conftest import write
 from test_history import edit
 
-from generator import jobs
+from generator import govfeeds, jobs
 from generator.build import build, prepare
 from generator.bulletins import Bulletin, periods, sms_text
 from generator.errors import Problems
@@ -109,6 +109,32 @@ def test_pages_text_files_and_feed(busy_week: Path, tmp_path: Path) -> None:
     assert entry.title == "测试区群众路线网简报第17期（6月29日至7月5日）"
     assert entry.summary == b.sms and entry.published.startswith("Sat, 05 Jul 2014")
 
+
+
+def test_a_busy_periods_feed_entry_lists_the_first_headlines_and_links_the_rest(small_site: Path,
+                                                                               tmp_path: Path) -> None:
+    """The page lists every article of the period; its feed entry the first FEED_HEADLINES
+    and how many more, with the page's link (an entry of hundreds made the feed megabytes)."""
+    for n in range(govfeeds.FEED_HEADLINES + 3):
+        write(small_site, f"content/news/2014-07-0{1 + n % 5}-busy-{n:02d}.md",
+              f"---\ntitle: 忙碌的一周{n:02d}\ndate: 2014-07-0{1 + n % 5}\ncolumn: news\n---\n正文\n")
+    out = tmp_path / "out"
+    build(small_site, out)
+    week = next(b for b in prepare(small_site, Problems()).bulletins if b.number == 17)
+    assert len(week.articles) >= govfeeds.FEED_HEADLINES + 3
+    page = (out / "bulletins/17/index.html").read_text(encoding="utf-8")
+    assert all(a.title in page for a in week.articles)
+    entry = next(e for e in feedparser.parse((out / "feeds/bulletins.xml").read_bytes()).entries
+                 if e.link.endswith("/bulletins/17/"))
+    content = entry.content[0].value
+    assert content.count("<li>") == govfeeds.FEED_HEADLINES
+    assert all(a.title in content for a in week.articles[:govfeeds.FEED_HEADLINES])
+    assert week.articles[govfeeds.FEED_HEADLINES].title not in content
+    more = len(week.articles) - govfeeds.FEED_HEADLINES
+    assert f'本期另有{more}篇，见<a href="https://example.gov.cn/qzlx/bulletins/17/">本期简报</a>' in content
+    quiet = next(e for e in feedparser.parse((out / "feeds/bulletins.xml").read_bytes()).entries
+                 if e.link.endswith("/bulletins/16/"))
+    assert "本期另有" not in quiet.content[0].value
 
 def test_monthly_bulletins(small_site: Path) -> None:
     config = small_site / "site_config.yml"
