@@ -395,7 +395,7 @@ def _write(root: Path, site: Site, staging: Staging, cache: BuildCache, known: K
     cache.save()  # the bodies rendered: their HTML need not wait in memory
     progress.stage("计划")
     try:
-        _know_unit_indexes(site, known)
+        _know_parts(site, known)
         last = families.recalled(cache, staging.out, staging.previous)
         planned = _plan_files(root, site, cache, known, code, problems, staging, last)
         _raise_if(problems)
@@ -431,14 +431,16 @@ def _write(root: Path, site: Site, staging: Staging, cache: BuildCache, known: K
                        warnings=problems.warnings), memo
 
 
-def _know_unit_indexes(site: Site, known: Known) -> None:
-    """Each unit's index (what it published, nothing from the ledgers), which the unit pages'
-    and feeds' parts hold, as a known value: fingerprinted once, and kept with the site, so
-    that a build after an edit of ledgers does not fingerprint it again (sitestate.py)."""
-    missing = [index for index in site.unit_index.values() if id(index) not in known]
+def _know_parts(site: Site, known: Known) -> None:
+    """Values many outputs hold that no ledger changes, as known values: fingerprinted once,
+    and kept with the site, so that a build after an edit of ledgers does not fingerprint
+    them again (sitestate.py). Each unit's index (what it published), which the unit pages'
+    and feeds' parts hold; each period's articles, which its bulletin holds."""
+    missing = [value for value in (*site.unit_index.values(), *(p.articles for p in site.published))
+               if id(value) not in known]
     if missing:  # (a kept site's are known)
         fingerprints = Fingerprints(known)
-        known.update((id(index), (index, fingerprints.of(index))) for index in missing)
+        known.update((id(value), (value, fingerprints.of(value))) for value in missing)
 
 
 def _write_quick(staging: Staging, cache: BuildCache, made: quick.Made, memo: quick.Memo, stamps: Stamps,

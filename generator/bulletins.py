@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -158,34 +158,75 @@ def _due(item: ItemFacts, end: dt.date) -> DueItem:
     return DueItem(item, "missed")
 
 
-def gather(site: Site, found: list[Period], listed_on: dict[tuple[str, str], dt.date]) -> list[Bulletin]:
-    """What each period brought: the records dated within it, and the ledger's movements.
+@dataclass(frozen=True)
+class Published:
+    """What a period brought of the content, the ledgers aside: the news and documents, the
+    meetings, the commitments made public and the rules adopted. Worked out by a full build
+    and kept with the site (sitestate.py), so that a build after an edit of ledgers gathers
+    again only what they bring (15,000 articles: 20 ms a build)."""
 
-    One pass over the records puts each in the bulletin of its period (in the order the
-    records come, so the sorts below break ties as a pass per bulletin would)."""
-    books = [Bulletin(period) for period in found]
-    articles: list[list[Article]] = [[] for _ in found]
+    period: Period
+    articles: Records  # news and documents, oldest first
+    meetings: list[tuple[Meeting, Satisfaction | None]]  # with evaluations
+    commitments: list[Commitment]
+    rules: list[Rule]
+
+
+def _finder(found: Sequence[Period]) -> Callable[[dt.date | None], int | None]:
+    """The index in `found` of the period a day falls in, if any: periods follow one another
+    without gaps."""
     starts = [period.start for period in found]
 
-    def put(day: dt.date | None) -> Bulletin | None:
-        """The bulletin of the period `day` falls in: periods follow one another without gaps."""
+    def find(day: dt.date | None) -> int | None:
         if day is None:
             return None
         n = bisect.bisect_right(starts, day) - 1
-        return books[n] if n >= 0 and day <= found[n].end else None
+        return n if n >= 0 and day <= found[n].end else None
 
+    return find
+
+
+def by_period(site: Site) -> list[Published]:
+    """What each period that is over brought of the live records, first to last.
+
+    One pass over the records puts each in its period (in the order the records come, so
+    the sorts below break ties as a pass per period would)."""
+    config = site.config
+    found = periods(config.campaign.start, config.campaign.end, site.as_of, config.bulletin.period)
+    find = _finder(found)
+    articles: list[list[Article]] = [[] for _ in found]
+    meetings: list[list[tuple[Meeting, Satisfaction | None]]] = [[] for _ in found]
+    commitments: list[list[Commitment]] = [[] for _ in found]
+    rules: list[list[Rule]] = [[] for _ in found]
     for a in (a for rs in site.columns.values() for a in rs):
-        if (b := put(a.date)) is not None:
-            articles[b.number - 1].append(a)  # bulletin N is books[N - 1]
+        if (n := find(a.date)) is not None:
+            articles[n].append(a)
     for m in site.meetings:
-        if (b := put(m.date)) is not None:
-            b.meetings.append((m, site.satisfaction.get(m.id)))
+        if (n := find(m.date)) is not None:
+            meetings[n].append((m, site.satisfaction.get(m.id)))
     for c in site.content.commitments:
-        if not c.withdrawn and (b := put(c.published)) is not None:
-            b.commitments.append(c)
+        if not c.withdrawn and (n := find(c.published)) is not None:
+            commitments[n].append(c)
     for r in site.rules:
-        if (b := put(r.adopted)) is not None:
-            b.rules.append(r)
+        if (n := find(r.adopted)) is not None:
+            rules[n].append(r)
+    return [Published(period, Records(sorted(articles[n], key=lambda a: (a.date, a.id))),
+                      sorted(meetings[n], key=lambda mr: (mr[0].date, mr[0].id)),
+                      sorted(commitments[n], key=lambda c: (c.published, c.id)),
+                      sorted(rules[n], key=lambda r: (r.adopted, r.id)))
+            for n, period in enumerate(found)]
+
+
+def gather(site: Site, listed_on: dict[tuple[str, str], dt.date]) -> list[Bulletin]:
+    """Each period's bulletin: what it brought of the content (`site.published`), and the
+    ledger's movements."""
+    books = [Bulletin(p.period, p.articles, p.meetings, p.commitments, p.rules) for p in site.published]
+    find = _finder([b.period for b in books])
+
+    def put(day: dt.date | None) -> Bulletin | None:
+        n = find(day)
+        return books[n] if n is not None else None
+
     live = [s for s in site.rect.states if not s.withdrawn]
     for s in live:
         item, facts = s.item, ItemFacts.of(s.item)
@@ -199,11 +240,7 @@ def gather(site: Site, found: list[Period], listed_on: dict[tuple[str, str], dt.
             if (b := put(p.date)) is not None:
                 b.progress.append((facts, p))
     completed = sorted(s.item.completed for s in live if s.item.completed is not None)
-    for b, found_articles in zip(books, articles, strict=True):
-        b.articles = Records(sorted(found_articles, key=lambda a: (a.date, a.id)))
-        b.meetings.sort(key=lambda mr: (mr[0].date, mr[0].id))
-        b.commitments.sort(key=lambda c: (c.published, c.id))
-        b.rules.sort(key=lambda r: (r.adopted, r.id))
+    for b in books:
         b.done.sort(key=lambda f: (f.completed, f.unit))
         b.progress.sort(key=lambda fp: (fp[1].date, fp[0].unit, fp[0].id))
         b.done_by_end = bisect.bisect_right(completed, b.period.end)
@@ -252,8 +289,7 @@ def bulletins(site: Site) -> list[Bulletin]:
     listed_on = listing_dates(site)
     name = bulletin_name(site)
     units = {u.id: u.name for u in site.units.values()}
-    found = gather(site, periods(config.campaign.start, config.campaign.end, site.as_of, config.bulletin.period),
-                   listed_on)
+    found = gather(site, listed_on)
     for b in found:
         url = config.base_url.rstrip("/") + "/" + urls.bulletin(b.number)
         b.sms = sms_text(b, name, url, config.bulletin.sms_length, units)

@@ -140,6 +140,9 @@ class Fingerprints:
         return obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
 
     def reduce_records(self, records: Records) -> Any:
+        hit = self.known.get(id(records))
+        if hit is not None and hit[0] is records:
+            return _known, (hit[1],)
         return _known, (_digest(b"".join(map(self.of, records))),)
 
     def of(self, value: Any) -> Digest:

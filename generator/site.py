@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 from . import compute, urls
 from .bodies import Body
-from .bulletins import Bulletin, bulletins
+from .bulletins import Bulletin, Published, bulletins, by_period
 from .changelog import LogEntry, change_log
 from .compute import (
     CommitmentState,
@@ -107,6 +107,7 @@ class Site:
     index_numbers: dict[str, str] = field(default_factory=dict)  # document id → 索引号
     changelog: list[LogEntry] = field(default_factory=list)  # 更正与变更记录, newest first
     bulletins: list[Bulletin] = field(default_factory=list)  # 简报, newest first
+    published: list[Published] = field(default_factory=list)  # what each period brought but the ledgers' part
     asset_sizes: dict[str, int] = field(default_factory=dict)  # asset → size in bytes (feed enclosures)
     hrefs: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (kind, id) → the links in its body
     # for a site worked out from a kept one (`with_ledgers`): the attributes that may differ
@@ -200,6 +201,7 @@ def build_site(content: Content, html: dict[tuple[str, str], Body | str], as_of:
         withdrawn=withdrawn, deadline_moved=_deadline_moved(rect, read), **_from_history(content, read),
     )
     site.changelog = change_log(site)
+    site.published = by_period(site)
     site.bulletins = bulletins(site)
     return site
 

@@ -7,10 +7,10 @@ yet a full build reads every other file again (from the build cache), looks up e
 and works out the whole site, 0.7 s at 20,000 pages.
 
 So a full build keeps the site it worked out (`keep`): pickled with the fingerprint of each
-record and of each unit's index (incremental.py: what its signatures and the families' keys
-stand on; build._know_unit_indexes) and, for each body, its key in the build cache,
-together with the input files as that build found them; without the ledgers and what is
-worked out from them, which the next build reads and works out again. When the files that
+record and of the parts no ledger changes (each unit's index, each period's articles:
+build._know_parts; incremental.py: what its signatures and the families' keys stand on)
+and, for each body, its key in the build cache, together with the input files as that
+build found them; without the ledgers and what is worked out from them, which the next build reads and works out again. When the files that
 changed since are all ledgers, and the code, the options and the date are the same
 (`opened`, unpickled while a helper still looks at the output folder; `restore`),
 build.prepare reads the ledgers alone and works out those parts on the kept site, with

@@ -178,20 +178,33 @@ def pickled_instances(monkeypatch: pytest.MonkeyPatch, *kinds: type) -> list[obj
     return pickled
 
 
-def test_a_ledger_edit_does_not_fingerprint_the_units_indexes_again(
+def test_a_ledger_edit_does_not_fingerprint_the_units_indexes_nor_the_periods_articles_again(
         small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """What each unit published (its index) is known by the fingerprint the kept site holds:
-    the unit pages' and feeds' parts are fingerprinted without pickling it again."""
+    """What each unit published (its index) and each period's articles are known by the
+    fingerprints the kept site holds: the unit pages' and feeds' parts and the bulletins are
+    fingerprinted without pickling the indexes or going through the articles again."""
+    from generator.incremental import Fingerprints
+    from generator.model import Article
     from generator.site import UnitIndex
 
     pickled = pickled_instances(monkeypatch, UnitIndex)
+    articles: list[object] = []  # what a period's articles are fingerprinted from, one by one
+    real_of = Fingerprints.of
+
+    def of(self: Fingerprints, value: object) -> bytes:
+        if isinstance(value, Article):
+            articles.append(value)
+        return real_of(self, value)
+
+    monkeypatch.setattr(Fingerprints, "of", of)
     out = built(small_site, tmp_path)
-    assert pickled  # a full build pickles them (to fingerprint and to keep them)
+    assert pickled and articles  # a full build fingerprints them (to know and to keep them)
     pickled.clear()
+    articles.clear()
     calls = full_reads(monkeypatch)
     EDITS["status"](small_site)
     build(small_site, out)
-    assert calls == [] and pickled == []
+    assert calls == [] and pickled == [] and articles == []
     assert tree(out) == clean_tree(small_site, tmp_path)
 
 
