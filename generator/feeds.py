@@ -355,8 +355,16 @@ def _moment(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=CHINA)
 
 
-def render_feed(feed: Feed, site: Site) -> tuple[bytes, bytes]:
-    """(RSS 2.0, Atom) bytes of one feed."""
+def render_feeds(feed: Feed, site: Site) -> tuple[bytes, bytes, bytes]:
+    """The feed in RSS 2.0, Atom and JSON Feed, its entries made once for the three (an
+    article's entry rewrites its body's links)."""
+    make = EntryMaker(site)
+    entries = [make.entry(e) for e in feed.entries]
+    return (*render_feed(feed, site, entries), render_json_feed(feed, site, entries))
+
+
+def render_feed(feed: Feed, site: Site, entries: list[Entry]) -> tuple[bytes, bytes]:
+    """(RSS 2.0, Atom) bytes of one feed, with its `entries` made."""
     # feedgen (and lxml) are imported when a feed is written: 25 ms a build that writes none saves
     from feedgen.ext.base import BaseExtension
     from feedgen.feed import FeedGenerator
@@ -377,8 +385,6 @@ def render_feed(feed: Feed, site: Site) -> tuple[bytes, bytes]:
     fg.link(href=absolute.page(feed.link), rel="alternate")
     fg.language("zh-cn")
     fg.generator("gongshi")
-    make = EntryMaker(site)
-    entries = [make.entry(e) for e in feed.entries]
     newest = max((e.updated or e.date for e in entries), default=site.config.campaign.start)
     fg.lastBuildDate(_moment(newest))
     fg.updated(_moment(newest))
@@ -425,15 +431,14 @@ def _json_item(e: Entry) -> dict[str, object]:
     return item
 
 
-def render_json_feed(feed: Feed, site: Site) -> bytes:
+def render_json_feed(feed: Feed, site: Site, entries: list[Entry]) -> bytes:
     """The feed as JSON Feed 1.1 (https://jsonfeed.org/version/1.1), for readers and apps that
     prefer JSON. Same entries, ids and dates as the RSS and Atom versions."""
     absolute = Absolute(site.config.base_url)
-    make = EntryMaker(site)
     document = {"version": JSON_FEED_VERSION, "title": feed.title, "home_page_url": absolute.page(feed.link),
                 "feed_url": absolute.page(feed.json_path), "description": feed.description,
                 "language": site.config.language,
-                "items": [_json_item(make.entry(e)) for e in feed.entries]}
+                "items": [_json_item(e) for e in entries]}
     text = json.dumps(document, ensure_ascii=False, indent=1)
     # HTML-safe, as JSON allows: a title like "<script>" stays inert even where a browser
     # takes the file for HTML. Readers decode \u003c back to "<".

@@ -21,7 +21,7 @@ from . import parallel, urls
 from .bulletins import sms_files
 from .cache import Written
 from .errors import Problems, Source, relpath
-from .feeds import WRITING_READS, Deferred, Feed, opml, render_feed, render_json_feed
+from .feeds import WRITING_READS, Deferred, Feed, opml, render_feeds
 from .incremental import Signatures
 from .opendata import DataSet, render_data
 from .output import Staging
@@ -64,7 +64,7 @@ def feed_jobs(site: Site, feeds: list[Feed], sig: Signatures) -> list[Job]:
     """The feeds planned (families.plan_feeds), each in RSS, Atom and JSON."""
     return [Job((f.rss_path, f.atom_path, f.json_path),
                 lambda f=f: sig.of(f, *(getattr(site, name) for name in WRITING_READS)),
-                lambda f=f: (*render_feed(f, site), render_json_feed(f, site)),
+                lambda f=f: render_feeds(f, site),
                 snapshot=(lambda f=f: sig.fp.pickle(f)) if any(isinstance(e, Deferred) for e in f.entries) else None)
             for f in feeds]
 

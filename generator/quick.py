@@ -38,7 +38,7 @@ import jinja2
 from . import urls
 from .cache import BuildCache, Parsed, Written, fingerprint, records_and_places
 from .errors import SourceError
-from .feeds import WRITING_READS, Feed, render_feed, render_json_feed
+from .feeds import WRITING_READS, Feed, render_feeds
 from .incremental import BODY, Stamps, cached_template_inputs, file_body_ref
 from .links import body_links_exist, hrefs
 from .load.site import read_markdown
@@ -273,9 +273,8 @@ def _remake(root: Path, cache: BuildCache, out: Path, found: Memo, edited: dict[
         made.snapshots[first] = (quick, data)
         value = _Unpickler(data, bodies).load()
         if isinstance(value, Feed):
-            rss, atom = render_feed(value, site)  # type: ignore[arg-type]
-            for name, text in ((value.rss_path, rss), (value.atom_path, atom),
-                               (value.json_path, render_json_feed(value, site))):  # type: ignore[arg-type]
+            paths = (value.rss_path, value.atom_path, value.json_path)
+            for name, text in zip(paths, render_feeds(value, site), strict=True):  # type: ignore[arg-type]
                 made.files[name] = (text, quick)
         else:
             made.files[first] = (render_output(env, site, _output(value, site, bodies)), quick)  # type: ignore[arg-type]

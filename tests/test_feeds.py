@@ -116,3 +116,25 @@ def test_entries_are_made_only_for_records_that_can_be_among_the_newest(monkeypa
             every = {f.slug: [e.guid for e in f.entries] for f in every_feed(small)}
         assert made == every
         assert sum(len(guids) == size for guids in made.values()) >= 20  # feeds cut at the limit
+
+
+def test_each_entry_is_made_once_for_the_three_formats(small_site: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """An article's entry rewrites its body's links: RSS, Atom and JSON Feed share one."""
+    import json
+
+    from generator import feeds
+    from generator.build import prepare
+
+    site = prepare(small_site)
+    feed = next(f for f in feeds.site_feeds(site) if any(isinstance(e, feeds.Deferred) for e in f.entries))
+    made: list[object] = []
+    real = feeds.EntryMaker.entry
+
+    def entry(self, e):  # type: ignore[no-untyped-def]
+        made.append(e)
+        return real(self, e)
+
+    monkeypatch.setattr(feeds.EntryMaker, "entry", entry)
+    rss, atom, json_feed = feeds.render_feeds(feed, site)
+    assert len(made) == len(feed.entries) == len(json.loads(json_feed)["items"])
+    assert len(feedparser.parse(rss).entries) == len(feedparser.parse(atom).entries) == len(feed.entries)
