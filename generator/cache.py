@@ -41,14 +41,17 @@ from . import __version__
 from .history import CACHE_DIR
 from .model import without_text
 
-DATABASE = "build-v5.sqlite"  # the version of SCHEMA: a file of another is deleted
+DATABASE = "build-v6.sqlite"  # the version of SCHEMA: a file of another is deleted
 JINJA_DIR = "jinja-v1"  # compiled templates (Jinja's own bytecode cache)
 CHECKPOINT_PAGES = 16384  # the write-ahead log is copied into the file when it holds this many pages (64 MB)
 # Libraries whose output ends up in the pages: a new version must not reuse old HTML.
 LIBRARIES = ("jinja2", "markdown", "pymdownx", "nh3", "feedgen", "yaml", "lxml")
 
 # Large blobs last in a row: SQLite reads a row's columns in order, through the overflow
-# pages of a large value before it.
+# pages of a large value before it. The outputs' rows, small and read a folder at a time at
+# every build, are kept in the order of their key (WITHOUT ROWID): with a rowid, a row
+# rewritten goes to the end, and a folder's rows get scattered over the file (21,000 files:
+# 18-22 ms to read, against 24-34 ms in a cache a day old and 42-61 ms in no order at all).
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,
@@ -56,7 +59,7 @@ CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, size INTEGER, mtime I
 CREATE TABLE IF NOT EXISTS bundles (folder TEXT, number INTEGER, data BLOB, PRIMARY KEY (folder, number));
 CREATE TABLE IF NOT EXISTS html (key BLOB PRIMARY KEY, size INTEGER, assets BLOB, links BLOB, html BLOB);
 CREATE TABLE IF NOT EXISTS outputs (folder TEXT, file TEXT, signature BLOB, size INTEGER,
-                                    mtime INTEGER, sha256 TEXT, PRIMARY KEY (folder, file));
+                                    mtime INTEGER, sha256 TEXT, PRIMARY KEY (folder, file)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS memo (key TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE IF NOT EXISTS places (fingerprint BLOB PRIMARY KEY, path TEXT, place TEXT);
 CREATE TABLE IF NOT EXISTS snapshots (folder TEXT, file TEXT, signature BLOB, data BLOB,
