@@ -70,19 +70,26 @@ def periods(start: dt.date, end: dt.date, as_of: dt.date, period: str) -> list[P
 
 @dataclass(frozen=True)
 class ItemFacts:
-    """What a bulletin shows of a ledger item. Values, not the item: a record is known by
-    its file's fingerprint (incremental.py), so any edit of a ledger would otherwise make
-    again every bulletin that names one of its items."""
+    """What a bulletin shows of a ledger item wherever it names it. Values, not the item: a
+    record is known by its file's fingerprint (incremental.py), so any edit of a ledger would
+    otherwise make again every bulletin that names one of its items. Nor its completion date,
+    which shows only in the bulletin of the period it falls in (`Completed`): completing an
+    item would otherwise make again every bulletin that names it, listed, due or in progress."""
 
     unit: str
     id: str
     problem: str
     deadline: Deadline_
-    completed: dt.date | None
 
     @classmethod
     def of(cls, item: LedgerItem) -> ItemFacts:
-        return cls(item.unit, item.id, item.problem, item.deadline, item.completed)
+        return cls(item.unit, item.id, item.problem, item.deadline)
+
+
+@dataclass(frozen=True)
+class Completed:
+    item: ItemFacts
+    completed: dt.date
 
 
 @dataclass(frozen=True)
@@ -103,7 +110,7 @@ class Bulletin:
     commitments: list[Commitment] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
     listed: list[ItemFacts] = field(default_factory=list)  # newly listed ledger items
-    done: list[ItemFacts] = field(default_factory=list)
+    done: list[Completed] = field(default_factory=list)  # items completed in the period
     due: list[DueItem] = field(default_factory=list)
     progress: list[tuple[ItemFacts, Progress]] = field(default_factory=list)
     done_by_end: int = 0  # items completed by the period's end
@@ -148,8 +155,8 @@ def listing_dates(site: Site) -> dict[tuple[str, str], dt.date]:
     return dates
 
 
-def _due(item: ItemFacts, end: dt.date) -> DueItem:
-    deadline, completed = item.deadline, item.completed
+def _due(item: ItemFacts, completed: dt.date | None, end: dt.date) -> DueItem:
+    deadline = item.deadline
     assert isinstance(deadline, dt.date)
     if completed is not None and completed <= deadline:
         return DueItem(item, "met")
@@ -233,15 +240,15 @@ def gather(site: Site, listed_on: dict[tuple[str, str], dt.date]) -> list[Bullet
         if (b := put(listed_on.get((item.unit, item.id)))) is not None:
             b.listed.append(facts)
         if (b := put(item.completed)) is not None:
-            b.done.append(facts)
+            b.done.append(Completed(facts, item.completed))  # type: ignore[arg-type]  # a day: in a period
         if isinstance(item.deadline, dt.date) and (b := put(item.deadline)) is not None:
-            b.due.append(_due(facts, b.period.end))
+            b.due.append(_due(facts, item.completed, b.period.end))
         for p in item.progress:
             if (b := put(p.date)) is not None:
                 b.progress.append((facts, p))
     completed = sorted(s.item.completed for s in live if s.item.completed is not None)
     for b in books:
-        b.done.sort(key=lambda f: (f.completed, f.unit))
+        b.done.sort(key=lambda d: (d.completed, d.item.unit))
         b.progress.sort(key=lambda fp: (fp[1].date, fp[0].unit, fp[0].id))
         b.done_by_end = bisect.bisect_right(completed, b.period.end)
     return books
@@ -276,8 +283,8 @@ def sms_text(b: Bulletin, name: str, url: str, limit: int, unit_names: dict[str,
     if len(head) + len(body) > limit:
         room = max(limit - len(head) - 1, 0)
         return (head + body[:room] + "…")[:limit]
-    for f in b.done:
-        extra = f"完成：{unit_names.get(f.unit, '')}“{f.problem.rstrip('。')}”。"
+    for d in b.done:
+        extra = f"完成：{unit_names.get(d.item.unit, '')}“{d.item.problem.rstrip('。')}”。"
         if len(head) + len(body) + len(extra) + len(tail) <= limit:
             body += extra
     return head + body + tail

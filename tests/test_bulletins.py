@@ -61,7 +61,7 @@ def test_a_weeks_contents(busy_week: Path) -> None:
     assert [a.id for a in b.articles] == ["2014-07-01-first"]
     assert [(m.id, r.percent if r else None) for m, r in b.meetings] == [("edu-life", "63.3%")]
     assert [f.id for f in b.listed] == ["r04"]  # its own `added` date; the others the ledger's
-    assert [f.id for f in b.done] == ["r02"]
+    assert [d.item.id for d in b.done] == ["r02"]
     assert [(d.item.id, d.label) for d in b.due] == [("r01", "按期完成"), ("r03", "到期未完成")]
     assert [(f.id, p.text) for f, p in b.progress] == [("r02", "会议文件减少四成")]
     assert b.commitments == [] and b.rules == []

@@ -370,3 +370,29 @@ def test_ledger_edits_in_a_site_tracked_in_git_uncommitted_and_committed(
     assert tree(out) == clean_tree(history_site, tmp_path)
     changes = (out / "changes/index.html").read_text(encoding="utf-8")
     assert "2014-08-15" in changes or "8月15日" in changes
+
+
+def test_completing_an_item_makes_again_no_bulletin_that_only_names_it(
+        small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bulletin shows an item's completion date only in the bulletin of its period: an item
+    completed in the period under way (r02, 7月14日) is in no bulletin yet, and the bulletins
+    that name it for its progress (第13期) or its deadline (第18期, still missed) are not made
+    again (they were, unchanged, when every mention held the date)."""
+    from generator import jobs
+
+    out = built(small_site, tmp_path)
+    monkeypatch.setenv("GONGSHI_JOBS", "1")  # rendered in this process, where the spy is
+    made: list[str] = []
+    real = jobs.render_output
+
+    def render(env: object, site: object, output: jobs.Output) -> str:
+        made.append(output.path)
+        return real(env, site, output)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jobs, "render_output", render)
+    replace(small_site, LEDGER, "    deadline: 2014-07-10\n    status: 整改中\n",
+            "    deadline: 2014-07-10\n    status: 已完成\n    completed: 2014-07-14\n")
+    build(small_site, out)
+    assert "rectification/edu/r02/" in made
+    assert [path for path in made if path.startswith("bulletins/")] == []
+    assert tree(out) == clean_tree(small_site, tmp_path)
