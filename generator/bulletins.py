@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from . import urls
 from .compute import Satisfaction
 from .incremental import Records
-from .model import Article, Commitment, Deadline_, LedgerItem, Meeting, Progress, Rule
+from .model import Article, Commitment, Deadline_, LedgerItem, Meeting, Rule
 
 if TYPE_CHECKING:
     from .site import Site
@@ -93,6 +93,15 @@ class Completed:
 
 
 @dataclass(frozen=True)
+class Step:
+    """A step of progress as a bulletin shows it: not its evidence, which holds its place in
+    the ledger file (a line added above it would make the bulletin again)."""
+
+    date: dt.date
+    text: str
+
+
+@dataclass(frozen=True)
 class DueItem:
     item: ItemFacts
     outcome: str  # a key of DUE_LABELS
@@ -112,7 +121,7 @@ class Bulletin:
     listed: list[ItemFacts] = field(default_factory=list)  # newly listed ledger items
     done: list[Completed] = field(default_factory=list)  # items completed in the period
     due: list[DueItem] = field(default_factory=list)
-    progress: list[tuple[ItemFacts, Progress]] = field(default_factory=list)
+    progress: list[tuple[ItemFacts, Step]] = field(default_factory=list)
     done_by_end: int = 0  # items completed by the period's end
     sms: str = ""
 
@@ -245,7 +254,7 @@ def gather(site: Site, listed_on: dict[tuple[str, str], dt.date]) -> list[Bullet
             b.due.append(_due(facts, item.completed, b.period.end))
         for p in item.progress:
             if (b := put(p.date)) is not None:
-                b.progress.append((facts, p))
+                b.progress.append((facts, Step(p.date, p.text)))
     completed = sorted(s.item.completed for s in live if s.item.completed is not None)
     for b in books:
         b.done.sort(key=lambda d: (d.completed, d.item.unit))

@@ -372,12 +372,15 @@ def test_ledger_edits_in_a_site_tracked_in_git_uncommitted_and_committed(
     assert "2014-08-15" in changes or "8月15日" in changes
 
 
-def test_completing_an_item_makes_again_no_bulletin_that_only_names_it(
-        small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A bulletin shows an item's completion date only in the bulletin of its period: an item
-    completed in the period under way (r02, 7月14日) is in no bulletin yet, and the bulletins
-    that name it for its progress (第13期) or its deadline (第18期, still missed) are not made
-    again (they were, unchanged, when every mention held the date)."""
+@pytest.mark.parametrize("edit", ["completion", "line above"])
+def test_a_ledger_edit_makes_again_no_bulletin_whose_content_it_leaves(
+        edit: str, small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bulletin holds what it shows of the items, nothing more. An item completed in the
+    period under way (r02, 7月14日) is in no bulletin yet: those that name it for its
+    progress (第13期) or its deadline (第18期, still missed) are not made again, as they were
+    when every mention held the completion date. A line added at the top of a ledger moves
+    the place of every step's evidence in the file, which no bulletin shows (第15期 names
+    r01's step with evidence)."""
     from generator import jobs
 
     out = built(small_site, tmp_path)
@@ -390,9 +393,12 @@ def test_completing_an_item_makes_again_no_bulletin_that_only_names_it(
         return real(env, site, output)  # type: ignore[arg-type]
 
     monkeypatch.setattr(jobs, "render_output", render)
-    replace(small_site, LEDGER, "    deadline: 2014-07-10\n    status: 整改中\n",
-            "    deadline: 2014-07-10\n    status: 已完成\n    completed: 2014-07-14\n")
+    if edit == "completion":
+        replace(small_site, LEDGER, "    deadline: 2014-07-10\n    status: 整改中\n",
+                "    deadline: 2014-07-10\n    status: 已完成\n    completed: 2014-07-14\n")
+    else:
+        replace(small_site, LEDGER, "unit: edu\n", "# 教育局整改台账\nunit: edu\n")
     build(small_site, out)
-    assert "rectification/edu/r02/" in made
+    assert "rectification/edu/r02/" in made  # the ledger's pages are made again
     assert [path for path in made if path.startswith("bulletins/")] == []
     assert tree(out) == clean_tree(small_site, tmp_path)
