@@ -70,7 +70,7 @@ def feed_jobs(site: Site, feeds: list[Feed], sig: Signatures) -> list[Job]:
 
 
 def other_jobs(env: jinja2.Environment, site: Site, pages: list[Planned], pages_key: str, feeds: list[Feed],
-               sets: list[DataSet], sig: Signatures) -> list[Job]:
+               sets: list[DataSet], sig: Signatures, staging: Staging | None = None) -> list[Job]:
     """The data files, the bulletins' texts, the OPML list of every feed (`feeds`: without
     their entries), the sitemap (`pages_key`: what the pages' paths and dates are made
     from, families.pages_key), robots.txt and the web manifest."""
@@ -78,7 +78,21 @@ def other_jobs(env: jinja2.Environment, site: Site, pages: list[Planned], pages_
     # here, they stand in each data set's pickle as known values (167 sets: 32 ms → 2 ms)
     for column in {c for d in sets for c in d.columns}:
         sig.fp.remember(column)
-    jobs = [Job((d.path + ".csv", d.path + ".json"), lambda d=d: sig.of(d), lambda d=d: render_data(d, site))
+    signed = {d.path: functools.cache(functools.partial(sig.of, d)) for d in sets}  # worked out before rendering
+
+    def kept(part: DataSet) -> tuple[bytes, bytes] | None:
+        """A set's files as the output folder holds them, when this build keeps them so: the
+        all-items set takes the rows of the ledgers not edited from them (1,800 items: 50 ms)."""
+        names = (part.path + ".csv", part.path + ".json")
+        if staging is None or any(staging.unchanged(name, signed[part.path]()) is None for name in names):
+            return None
+        try:
+            csv_file, json_file = ((staging.out / name).read_bytes() for name in names)
+        except OSError:
+            return None
+        return csv_file, json_file
+
+    jobs = [Job((d.path + ".csv", d.path + ".json"), signed[d.path], lambda d=d: render_data(d, site, kept))
             for d in sets]
     jobs += [Job((path,), lambda text=text: sig.of(text), lambda text=text: (text,))
              for path, text in sms_files(site)]

@@ -127,12 +127,13 @@ class Row:
         return getattr(self.source, name)
 
 
-def _csv(columns: tuple[Column, ...], values: list[list[Any]]) -> bytes:
+def _csv(columns: tuple[Column, ...], values: list[list[Any]], rows: bytes = b"") -> bytes:
+    """`rows`: more rows, as a CSV file of these columns holds them after its header."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([c.label for c in columns])
     writer.writerows(values)
-    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8") + rows
 
 
 # A record of scalars as json.dumps(indent=1) lays it out inside the list of records, made by
@@ -148,14 +149,35 @@ def _record_json(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, indent=1).replace("\n", "\n  ")
 
 
-def _json(columns: tuple[Column, ...], values: list[list[Any]], meta: dict[str, Any]) -> bytes:
-    """What json.dumps({**meta, "count": n, "records": records}, ensure_ascii=False, indent=1) gives."""
-    head = json.dumps({**meta, "count": len(values)}, ensure_ascii=False, indent=1)
-    if not values:
-        return (head[:-2] + ',\n "records": []\n}\n').encode("utf-8")
+_OPEN, _END = '\n "records": [\n  ', "\n ]\n}\n"  # around the records, in the layout below
+
+
+def _json(columns: tuple[Column, ...], values: list[list[Any]], meta: dict[str, Any],
+          more: tuple[int, list[str]] = (0, [])) -> bytes:
+    """What json.dumps({**meta, "count": n, "records": records}, ensure_ascii=False, indent=1) gives.
+    `more`: the count of more records and their text, as `_records` takes it from such a file."""
+    head = json.dumps({**meta, "count": len(values) + more[0]}, ensure_ascii=False, indent=1)
     keys = [c.key for c in columns]
-    records = ",\n  ".join(_record_json(dict(zip(keys, row, strict=True))) for row in values)
-    return (head[:-2] + ',\n "records": [\n  ' + records + "\n ]\n}\n").encode("utf-8")
+    records = [_record_json(dict(zip(keys, row, strict=True))) for row in values] + more[1]
+    if not records:
+        return (head[:-2] + ',\n "records": []\n}\n').encode("utf-8")
+    return (head[:-2] + "," + _OPEN + ",\n  ".join(records) + _END).encode("utf-8")
+
+
+def _rows(csv_file: bytes) -> bytes:
+    """The rows of a CSV file `_csv` wrote: after its header, which holds no line break."""
+    return csv_file[csv_file.index(b"\r\n") + 2:]
+
+
+def _records(json_file: bytes) -> tuple[int, str]:
+    """The count and the text of the records of a JSON file `_json` wrote ("" for none): the
+    line breaks are its layout (no JSON string holds one), the records its last member."""
+    text = json_file.decode("utf-8")
+    start = text.find(_OPEN)  # none in '"records": []'
+    if start < 0:
+        return 0, ""
+    count = text[:start].rstrip(",").rpartition(" ")[2]  # the head's last member, "count": n
+    return int(count), text[start + len(_OPEN): -len(_END)]
 
 
 @dataclass(frozen=True)
@@ -165,6 +187,7 @@ class DataSet:
     columns: tuple[Column, ...]
     rows: tuple[Any, ...]
     notes: tuple[tuple[str, str], ...] = ()  # more (key, value) for the JSON file's head
+    parts: tuple[DataSet, ...] = ()  # sets of the same columns whose rows are all of `rows`, in order
 
 
 def data_sets(site: Site) -> list[DataSet]:
@@ -183,11 +206,10 @@ def data_sets(site: Site) -> list[DataSet]:
     def meeting_row(m: Meeting) -> Row:
         return Row(_MeetingResult(m, site.satisfaction[m.id]), units[m.unit].name, absolute + urls.meeting(m))
 
+    ledgers = [DataSet(f"data/rectification/{unit_id}", f"{units[unit_id].name}整改清单", ITEM_COLUMNS,
+                       tuple(item_row(s) for s in states)) for unit_id, states in site.rect.by_unit.items()]
     sets = [DataSet("data/rectification/all", "全部整改事项", ITEM_COLUMNS,
-                    tuple(item_row(s) for s in site.rect.states))]
-    for unit_id, states in site.rect.by_unit.items():
-        sets.append(DataSet(f"data/rectification/{unit_id}", f"{units[unit_id].name}整改清单", ITEM_COLUMNS,
-                            tuple(item_row(s) for s in states)))
+                    tuple(row for ledger in ledgers for row in ledger.rows), parts=tuple(ledgers)), *ledgers]
     sets.append(DataSet("data/commitments", "公开承诺事项", COMMITMENT_COLUMNS,
                         tuple(commitment_row(s) for states in site.commitment_states.values() for s in states)))
     sets.append(DataSet("data/evaluations", "会议群众评议结果", EVALUATION_COLUMNS,
@@ -214,8 +236,17 @@ class _DocumentRow:
     url: str
 
 
-def render_data(data: DataSet, site: Site) -> tuple[bytes, bytes]:
+def render_data(data: DataSet, site: Site,
+                kept: Callable[[DataSet], tuple[bytes, bytes] | None] = lambda part: None) -> tuple[bytes, bytes]:
+    """The CSV and JSON files of `data`. Those of a set made of parts take the rows of each
+    part from its files where `kept` gives them (as this build publishes them: the
+    all-items set, after an edit of one ledger, from the other ledgers' files)."""
     meta = {"title": data.title, "site": site.config.title, "as_of": site.as_of.isoformat(),
             "fields": {c.key: c.label for c in data.columns}, **dict(data.notes)}
-    values = [[c.get(row) for c in data.columns] for row in data.rows]
-    return _csv(data.columns, values), _json(data.columns, values, meta)
+    if not data.parts:
+        values = [[c.get(row) for c in data.columns] for row in data.rows]
+        return _csv(data.columns, values), _json(data.columns, values, meta)
+    files = [kept(part) or render_data(part, site) for part in data.parts]
+    records = [_records(json_file) for _, json_file in files]
+    return (_csv(data.columns, [], b"".join(_rows(csv_file) for csv_file, _ in files)),
+            _json(data.columns, [], meta, (sum(n for n, _ in records), [text for n, text in records if n])))

@@ -402,3 +402,29 @@ def test_a_ledger_edit_makes_again_no_bulletin_whose_content_it_leaves(
     assert "rectification/edu/r02/" in made  # the ledger's pages are made again
     assert [path for path in made if path.startswith("bulletins/")] == []
     assert tree(out) == clean_tree(small_site, tmp_path)
+
+
+def test_the_all_items_files_take_the_ledgers_not_edited_from_their_files(
+        small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After an edit of one ledger, the all-items CSV and JSON take the rows of the others
+    from their files, kept as they are, and work out only the edited ledger's again."""
+    from generator import jobs, opendata
+
+    write(small_site, "content/rectification/street.yml", STREET_LEDGER)
+    out = built(small_site, tmp_path)
+    monkeypatch.setenv("GONGSHI_JOBS", "1")  # rendered in this process, where the spy is
+    rendered: list[str] = []
+    real = opendata.render_data
+
+    def render_data(data: opendata.DataSet, *args: object) -> tuple[bytes, bytes]:
+        rendered.append(data.path)
+        return real(data, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(opendata, "render_data", render_data)
+    monkeypatch.setattr(jobs, "render_data", render_data)
+    EDITS["status"](small_site)
+    build(small_site, out)
+    assert sorted(rendered) == ["data/rectification/all", "data/rectification/edu", "data/rectification/edu"]
+    assert tree(out) == clean_tree(small_site, tmp_path)
+    all_csv = (out / "data/rectification/all.csv").read_bytes()
+    assert all_csv.count(b"\r\n") == 1 + 5 and "路灯损坏报修慢".encode() in all_csv  # the header, 4 + 1 items

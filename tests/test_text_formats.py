@@ -63,3 +63,22 @@ def test_the_open_data_json_is_what_json_dumps_writes(rows: list[tuple[object, .
     records = [{c.key: v for c, v in zip(COLUMNS, row, strict=True)} for row in values]
     expected = json.dumps({**meta, "count": len(records), "records": records}, ensure_ascii=False, indent=1) + "\n"
     assert _json(COLUMNS, values, meta).decode("utf-8") == expected
+
+
+def test_a_set_made_of_parts_is_the_set_of_all_their_rows() -> None:
+    """The all-items files take each part's rows from its files (the ledgers' files kept
+    as they are): the same bytes as when worked out row by row, with empty parts and text
+    that looks like the files' layout."""
+    from types import SimpleNamespace
+
+    from generator.opendata import DataSet, render_data
+
+    site = SimpleNamespace(config=SimpleNamespace(title="云州市"), as_of=DAY)
+    rows = {"a": [("a1", "整改“四风”", 3), ("a2", 'x\r\n "records": [\n  ]', 0.5)], "b": [],
+            "c": [("c1", "line\nbreak, \"quoted\"", None), ("c2", "\n ]\n}\n", True)]}
+    parts = tuple(DataSet(f"data/{name}", f"{name}清单", COLUMNS, tuple(found)) for name, found in rows.items())
+    every = tuple(row for part in parts for row in part.rows)
+    whole = DataSet("data/all", "全部", COLUMNS, every, parts=parts)
+    expected = render_data(DataSet("data/all", "全部", COLUMNS, every), site)  # type: ignore[arg-type]
+    assert render_data(whole, site, lambda part: render_data(part, site)) == expected  # type: ignore[arg-type]
+    assert render_data(whole, site) == expected  # type: ignore[arg-type]  # no part kept
