@@ -281,7 +281,7 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
             made = quick.make(root, out, cache, last, stamps, previous, progress) \
                 if isinstance(last, quick.Memo) and last.extra == extra and output_folder()[2] else None
             if made is not None:
-                report = _write_quick(Staging(out, previous, *output_folder()[:2]), cache, made, last, stamps,
+                report = _write_quick(Staging(out, previous, *output_folder()), cache, made, last, stamps,
                                       history, problems, progress)
                 memo = dataclasses.replace(last, files=stamps)
             else:
@@ -293,7 +293,7 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
                 # (the output folder is asked for once the site is worked out)
                 report, memo = _write(root, prepare(root, problems, accept_removals, cache, known, progress,
                                                     history, stamps, kept.pop()),
-                                      Staging(out, previous, *output_folder()[:2]), cache, known, code,
+                                      Staging(out, previous, *output_folder()), cache, known, code,
                                       problems, progress, (extra, stamps), keep)
             cache.remember(f"quick:{out}", memo)
             cache.remember(f"inputs:{out}", (inputs, report.pages, report.warnings))
@@ -362,8 +362,8 @@ def _plan_files(root: Path, site: Site, cache: BuildCache, known: Known, code: s
     for value in (*site.rect.states, *site.bulletins):
         signatures.fp.remember(value)
 
-    def intact(name: str, signature: bytes) -> bool:
-        return staging is not None and staging.unchanged(name, signature) is not None
+    def intact(signatures: dict[str, bytes]) -> bool:
+        return staging is not None and staging.all_unchanged(signatures)
 
     feed_families = families.plan_feeds(site, images, signatures, last, intact)
     feeds: list[PlannedFeed] = [p for f in feed_families for p in f.pages]

@@ -128,11 +128,12 @@ class Family:
 
 
 def plan(site: Site, feeds: list[Feed], sets: list[Any], images: ShareImages, env: jinja2.Environment,
-         cache: Any, sig: Signatures, last: Remembered | None, intact: Callable[[str, bytes], bool]) -> list[Family]:
+         cache: Any, sig: Signatures, last: Remembered | None,
+         intact: Callable[[dict[str, bytes]], bool]) -> list[Family]:
     """Every page of the site, in a stable order, with its meta, in families: planned, or
-    kept from `last` (None: no cache, no keys). `intact(file, signature)`: whether the
-    file is in the output folder as the last build left it. The templates the pages use
-    are added to `sig.templates`."""
+    kept from `last` (None: no cache, no keys). `intact(signatures)`: whether each file
+    of `signatures` is in the output folder as the last build left it, made from the
+    signature given. The templates the pages use are added to `sig.templates`."""
     recorded = sorted({t for r in (last or {}).values() for t in r.templates})
     sig.templates.update(cached_template_inputs(env, recorded, cache) if recorded else {})
 
@@ -151,7 +152,7 @@ def plan(site: Site, feeds: list[Feed], sets: list[Any], images: ShareImages, en
 
 
 def plan_feeds(site: Site, images: ShareImages, sig: Signatures, last: Remembered | None,
-               intact: Callable[[str, bytes], bool]) -> list[Family]:
+               intact: Callable[[dict[str, bytes]], bool]) -> list[Family]:
     """Every feed of the site, in families as the pages (`plan.FEED_FAMILIES`): a family's
     `outputs` are the feeds planned, its `pages` what is kept of each (`PlannedFeed`)."""
 
@@ -168,7 +169,7 @@ def plan_feeds(site: Site, images: ShareImages, sig: Signatures, last: Remembere
 
 def _plan(stages: Iterable[tuple[str, Any]], make: Callable[[Any, Reads], tuple[list[Any], list[Any], bool]],
           site: Site, images: ShareImages, sig: Signatures, last: Remembered | None,
-          intact: Callable[[str, bytes], bool]) -> list[Family]:
+          intact: Callable[[dict[str, bytes]], bool]) -> list[Family]:
     """The families of `stages`, each kept from `last` or made (`make(stage, reads)`: what
     it plans, what is kept of each, whether the site leaked into it)."""
     found = []
@@ -180,7 +181,7 @@ def _plan(stages: Iterable[tuple[str, Any]], make: Callable[[Any, Reads], tuple[
         else:
             key = _key(name, before.reads, before.templates, sig, images, digest, before) if before else None
         if before is not None and key is not None and key.key == before.key \
-                and all(intact(f, before.signatures.get(f, b"")) for p in before.pages for f in p.files):
+                and intact(before.signatures):  # (a family is recorded with every file's signature)
             found.append(Family(name, [], before.pages, before.reads, before.templates, key, before.signatures, digest))
             continue
         reads = Reads(site)
@@ -322,7 +323,9 @@ def remember(families: list[Family], signature: Callable[[str], bytes | None],
                     and f.key == (before.key, before.rest, before.bodies, before.values) and f.part == before.part:
                 found[f.name] = last.pickles[f.name]  # kept as it was (its files checked in _plan): as read
                 continue
-            sigs = {name: s for p in f.pages for name in p.files if (s := signature(name)) is not None}
+            sigs = {name: signature(name) for p in f.pages for name in p.files}
+            if None in sigs.values():  # a file not made: the family is planned again next time
+                continue
             record = Recorded(f.key.key, f.reads or (), f.templates, f.pages, sigs, f.key.rest, f.key.bodies,
                               f.part, f.key.values)
             same = before is not None and before.pages is f.pages and before._replace(pages=[]) == record._replace(pages=[])

@@ -95,12 +95,15 @@ class Staging:
     """
 
     def __init__(self, out: Path, previous: dict[str, Written] | None = None,
-                 existing: dict[str, tuple[int, int]] | None = None, folders: dict[str, int] | None = None):
+                 existing: dict[str, tuple[int, int]] | None = None, folders: dict[str, int] | None = None,
+                 as_left: bool = False):
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self.previous = previous or {}
         self.folders = folders  # the folder times `existing` was found with (`known_files`), if it was
         self.existing = survey(self.out) if existing is None else existing  # what the folder holds now
+        self.as_left = as_left and existing is not None  # `existing` is as `previous` records it
+        self._signed: dict[str, bytes] | None = None  # each file's signature in `previous`
         self.root = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-", dir=self.out.parent))
 
     def unchanged(self, name: str, signature: bytes) -> Written | None:
@@ -110,6 +113,16 @@ class Staging:
         if previous is None or previous.signature != signature:
             return None
         return previous if self.existing.get(name) == (previous.size, previous.mtime_ns) else None
+
+    def all_unchanged(self, signatures: dict[str, bytes]) -> bool:
+        """Whether each file of `signatures` is `unchanged` with the signature given: at once
+        when the folder is as the last build left it (the files of the families kept after
+        a ledger edit, 20,000 of them: 20 ms one by one, 1 ms so)."""
+        if not self.as_left:
+            return all(self.unchanged(name, signature) is not None for name, signature in signatures.items())
+        if self._signed is None:
+            self._signed = {name: w.signature for name, w in self.previous.items()}
+        return signatures.items() <= self._signed.items()
 
     def put(self, name: str, data: bytes | str, signature: bytes) -> tuple[Written, bool]:
         """Stage `data` as file `name`, unless the output folder holds these very bytes.

@@ -228,3 +228,27 @@ def test_the_cache_rewrites_the_records_of_the_families_that_changed_alone(small
     assert "ledger:street" not in second and second["ledger:edu"] != first["ledger:edu"]
     assert second["articles"] == first["articles"] and set(second) == set(first) - {"ledger:street"}
     assert tree(out) == clean(small_site, tmp_path)
+
+
+def test_the_files_of_kept_families_are_checked_at_once_when_the_folder_is_as_left(tmp_path: Path) -> None:
+    """`Staging.all_unchanged` answers as `unchanged` file by file, whether the output folder
+    was found as the last build left it (checked at once) or not (one by one)."""
+    from generator.cache import Written
+    from generator.output import Staging
+
+    previous = {"a.html": Written(b"sa", 1, 10, ""), "b.html": Written(b"sb", 2, 20, "")}
+    as_recorded = {name: (w.size, w.mtime_ns) for name, w in previous.items()}
+    cases = [{"a.html": b"sa", "b.html": b"sb"}, {"a.html": b"sa"}, {"a.html": b"sa", "b.html": b"new"},
+             {"a.html": b"sa", "gone.html": b"sg"}, {}]
+    for as_left in (True, False):
+        staging = Staging(tmp_path / "out", previous, dict(as_recorded), {}, as_left)
+        try:
+            for signatures in cases:
+                one_by_one = all(staging.unchanged(n, s) is not None for n, s in signatures.items())
+                assert staging.all_unchanged(signatures) == one_by_one, (as_left, signatures)
+            assert [staging.all_unchanged(c) for c in cases] == [True, True, False, False, True]
+        finally:
+            staging.discard()
+    touched = Staging(tmp_path / "out", previous, {**as_recorded, "b.html": (2, 99)}, {}, False)
+    assert touched.all_unchanged({"a.html": b"sa"}) and not touched.all_unchanged({"b.html": b"sb"})
+    touched.discard()
