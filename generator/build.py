@@ -31,6 +31,7 @@ from .incremental import (
     Signatures,
     Stamps,
     file_body_ref,
+    files_digest,
     input_files,
     inputs_digest,
 )
@@ -257,8 +258,8 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
         fixed_digest = Fingerprints().of(fixed)
         done = cache.memo(f"inputs:{out}")
         site_memo = cache.memo(f"site:{out}") if previous and looking.forked else None  # while the helper looks
-        stamps = looking.next()
-        inputs = inputs_digest(stamps, extra)
+        stamps, stamped = looking.next()
+        inputs = inputs_digest(stamped, extra)
         # after an edit of ledgers alone, the site kept is unpickled while the helper goes on
         opened = sitestate.opened(root, site_memo or cache.memo(f"site:{out}"), fixed_digest, stamps,
                                   cache.memo(f"site-edits:{out}") or []) \
@@ -308,10 +309,11 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
 
 
 def _look(root: Path, out: Path, cache: BuildCache) -> Iterator[Any]:
-    """The files a build of `root` reads (`input_files`); then what the output folder
-    holds (None: what the last build left, as `cache` remembers it) with the folder times
-    it was found with (`known_files`), if it was."""
-    yield input_files(root, theme_dirs(root))
+    """The files a build of `root` reads (`input_files`), with their digest; then what the
+    output folder holds (None: what the last build left, as `cache` remembers it) with the
+    folder times it was found with (`known_files`), if it was."""
+    files = input_files(root, theme_dirs(root))
+    yield files, files_digest(files)
     reading = cache.reader()  # this runs in a forked helper, mostly
     try:
         left, folders = reading.output_stamps(out), reading.memo(f"folders:{out}")

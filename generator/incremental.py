@@ -290,15 +290,20 @@ def input_files(root: Path, themes: list[Path]) -> Stamps:
     return found
 
 
-def inputs_digest(files: Stamps, extra: Digest) -> Digest:
-    """A digest of everything a build reads: its files (`input_files`) and `extra`, the
-    fingerprint of the rest (the code, the git history, the date…). Equal digests: nothing
-    changed."""
+def files_digest(files: Stamps) -> Digest:
+    """A digest of the files a build reads (`input_files`): worked out by the helper that
+    found them (build._look), not by the build (15,000 files: 8 ms)."""
     digest = hashlib.blake2b(digest_size=16)
     for path, stamp in files.items():
         digest.update(f"{path}\0{stamp[0]}\0{stamp[1]}\n".encode() if stamp else f"{path}\0missing\n".encode())
-    digest.update(extra)
     return digest.digest()
+
+
+def inputs_digest(files: Digest, extra: Digest) -> Digest:
+    """A digest of everything a build reads: its files (`files_digest`) and `extra`, the
+    fingerprint of the rest (the code, the git history, the date…). Equal digests: nothing
+    changed."""
+    return _digest(files + extra)
 
 
 def cached_template_inputs(env: jinja2.Environment, names: Iterable[str], cache: Any) -> dict[str, TemplateInputs]:
