@@ -377,7 +377,8 @@ def _plan_files(root: Path, site: Site, cache: BuildCache, known: Known, code: s
     kept = {name: staging.previous[name] for f in planned for name in f.kept} if staging else {}
     work = page_jobs(env, site, [o for f in page_families for o in f.outputs], signatures)
     work += feed_jobs(site, [o for f in feed_families for o in f.outputs], signatures)
-    work += other_jobs(env, site, pages, families.pages_key(page_families), every_feed, sets, signatures, staging)
+    work += other_jobs(env, site, [f.sitemap for f in page_families], families.pages_key(page_families),
+                       every_feed, sets, signatures, staging)
     work += image_jobs(images, pages, root, signatures) + copy_jobs(root, site)
     # after an edit of ledgers alone (site.changed), the bodies are those the last build checked
     checked = staging.previous if staging is not None and site.changed is not None else None

@@ -59,6 +59,7 @@ from .pagemeta import with_meta
 from .plan import FAMILIES, FEED_FAMILIES, Output, Parted, Planned, PlannedFeed, extra_outputs
 from .sharing import ShareImages
 from .site import Site
+from .sitemap import entries as sitemap_entries
 
 
 class Reads:
@@ -89,6 +90,7 @@ class Recorded(NamedTuple):
     bodies: bytes = b""  # the digest of the bodies (`Signatures.bodies`) for a family that reads them
     part: bytes = b""  # the fingerprint of its part, for a part of a Parted stage
     values: tuple[tuple[str, bytes], ...] = ()  # the fingerprint of each attribute it read (but the bodies)
+    sitemap: str = ""  # the sitemap's entries for its pages (sitemap.entries)
 
 
 class Remembered(dict[str, Recorded]):
@@ -125,6 +127,7 @@ class Family:
     key: Key | None = None
     kept: dict[str, bytes] = field(default_factory=dict)  # file → signature, when the family is kept
     part: bytes = b""  # the fingerprint of its part (a Parted stage's)
+    sitemap: str = ""  # the sitemap's entries for its pages, for a family of pages (sitemap.entries)
 
 
 def plan(site: Site, feeds: list[Feed], sets: list[Any], images: ShareImages, env: jinja2.Environment,
@@ -146,6 +149,8 @@ def plan(site: Site, feeds: list[Feed], sets: list[Any], images: ShareImages, en
     found = _plan(FAMILIES, pages, site, images, sig, last, intact)
     extras = with_meta(extra_outputs(site, feeds, sets), site, images)
     found.append(Family(None, extras, [Planned.of(o) for o in extras]))
+    for family in found:  # (those kept have theirs: a build after an edit makes a few)
+        family.sitemap = family.sitemap or sitemap_entries(family.pages, site.config.base_url)
     sig.templates.update(cached_template_inputs(env, {o.template for f in found for o in f.outputs}, cache))
     _keys(found, sig, images, last)
     return found
@@ -182,7 +187,8 @@ def _plan(stages: Iterable[tuple[str, Any]], make: Callable[[Any, Reads], tuple[
             key = _key(name, before.reads, before.templates, sig, images, digest, before) if before else None
         if before is not None and key is not None and key.key == before.key \
                 and intact(before.signatures):  # (a family is recorded with every file's signature)
-            found.append(Family(name, [], before.pages, before.reads, before.templates, key, before.signatures, digest))
+            found.append(Family(name, [], before.pages, before.reads, before.templates, key, before.signatures, digest,
+                                before.sitemap))
             continue
         reads = Reads(site)
         outputs, kept, leaked = make(stage, reads)
@@ -327,7 +333,7 @@ def remember(families: list[Family], signature: Callable[[str], bytes | None],
             if None in sigs.values():  # a file not made: the family is planned again next time
                 continue
             record = Recorded(f.key.key, f.reads or (), f.templates, f.pages, sigs, f.key.rest, f.key.bodies,
-                              f.part, f.key.values)
+                              f.part, f.key.values, f.sitemap)
             same = before is not None and before.pages is f.pages and before._replace(pages=[]) == record._replace(pages=[])
             kept = last.pickles.get(f.name) if same and last else None
             found[f.name] = kept or pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)

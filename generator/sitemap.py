@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import html
+from collections.abc import Iterable
 
 import jinja2
 
 from . import urls
 from .model import SiteConfig
-from .plan import Output
+from .plan import Output, Planned
 
 # &, < and > as XML writes them (xml.sax.saxutils.escape, whose module imports urllib.request: 12 ms)
 escape = functools.partial(html.escape, quote=False)
@@ -19,22 +20,33 @@ escape = functools.partial(html.escape, quote=False)
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
-def sitemap(outputs: list[Output], base_url: str, fallback: dt.date) -> bytes:
-    """Pages without a date of their own (lists, dashboards) carry `fallback`: the newest
-    content date of the site, so an unchanged site gives an unchanged sitemap.
+UNDATED = "\0"  # the lastmod, in `entries`, of a page without a date of its own (no path holds a NUL)
 
-    Written as text, laid out as ElementTree's indent() and tostring() would (a tree of
-    60,000 elements for 20,000 pages took five times as long)."""
+
+def entries(pages: Iterable[Output | Planned], base_url: str) -> str:
+    """The sitemap's <url> elements for `pages` (but the 404 page), each path once, laid out
+    as ElementTree's indent() would; a page without a date of its own has UNDATED for
+    `sitemap` to fill in. Written as text (a tree of 60,000 elements for 20,000 pages took
+    five times as long)."""
     listed: dict[str, dt.date | None] = {}
-    for output in outputs:
-        if output.path != urls.NOT_FOUND:
-            listed.setdefault(output.path, output.date)
-    base, undated = escape(urls.absolute(base_url, "")), fallback.isoformat()  # escaped a character at a time
+    for page in pages:
+        if page.path != urls.NOT_FOUND:
+            listed.setdefault(page.path, page.date)
+    base = escape(urls.absolute(base_url, ""))  # escaped a character at a time
     paths = escape("\0".join(listed)).split("\0") if listed else []  # escaped at once (no path holds a NUL)
-    entries = [f"  <url>\n    <loc>{base}{path}</loc>\n    <lastmod>{date.isoformat() if date else undated}</lastmod>\n"
-               "  </url>\n" for path, date in zip(paths, listed.values(), strict=True)]
+    return "".join(f"  <url>\n    <loc>{base}{path}</loc>\n    <lastmod>{date.isoformat() if date else UNDATED}"
+                   "</lastmod>\n  </url>\n" for path, date in zip(paths, listed.values(), strict=True))
+
+
+def sitemap(parts: Iterable[str], fallback: dt.date) -> bytes:
+    """sitemap.xml from the `entries` of the site's pages, a family of pages at a time (the
+    build cache keeps each family's: families.py; a path is in one family, as each kind of
+    page has its folder). Pages without a date of their own (lists,
+    dashboards) carry `fallback`: the newest content date of the site, so an unchanged site
+    gives an unchanged sitemap."""
+    listed = "".join(parts).replace(UNDATED, fallback.isoformat())
     head = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{NS}"'
-    text = head + (">\n" + "".join(entries) + "</urlset>\n" if entries else " />\n")
+    text = head + (">\n" + listed + "</urlset>\n" if listed else " />\n")
     return text.encode("utf-8")
 
 

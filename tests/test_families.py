@@ -252,3 +252,27 @@ def test_the_files_of_kept_families_are_checked_at_once_when_the_folder_is_as_le
     touched = Staging(tmp_path / "out", previous, {**as_recorded, "b.html": (2, 99)}, {}, False)
     assert touched.all_unchanged({"a.html": b"sa"}) and not touched.all_unchanged({"b.html": b"sb"})
     touched.discard()
+
+
+def test_the_sitemap_takes_the_entries_of_the_families_kept_from_their_record(
+        small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A family's sitemap entries are kept with its record: after a ledger edit only the
+    families planned again write theirs (not the article pages'), and the sitemap is the
+    clean build's."""
+    from generator import sitemap
+
+    out = tmp_path / "out"
+    build(small_site, out)
+    listed: list[str] = []
+    real = sitemap.entries
+
+    def entries(pages, base_url):  # type: ignore[no-untyped-def]
+        pages = list(pages)
+        listed.extend(p.path for p in pages)
+        return real(pages, base_url)
+
+    monkeypatch.setattr(families, "sitemap_entries", entries)
+    CHANGES["ledger status"](small_site)
+    build(small_site, out)
+    assert "rectification/edu/" in listed and not [p for p in listed if p.startswith("news/2014")]
+    assert tree(out) == clean(small_site, tmp_path)

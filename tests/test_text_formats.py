@@ -13,7 +13,7 @@ import pytest
 from generator import urls
 from generator.opendata import Column, _json
 from generator.plan import Output
-from generator.sitemap import NS, sitemap
+from generator.sitemap import NS, entries, sitemap
 
 BASE = "https://example.gov.cn/qzlx/"
 DAY = dt.date(2014, 9, 20)
@@ -41,7 +41,9 @@ def _tree_sitemap(outputs: list[Output], base_url: str, fallback: dt.date) -> by
 ])
 def test_the_sitemap_is_what_elementtree_writes(paths: list[str]) -> None:
     outputs = [Output(p, "page.html", p, date=DAY if n % 2 else None) for n, p in enumerate(paths)]
-    made = sitemap(outputs, BASE, dt.date(2014, 6, 30))
+    made = sitemap([entries(outputs, BASE)], dt.date(2014, 6, 30))
+    # a family's entries at a time (a path is in one family: each kind of page has its folder)
+    assert sitemap([entries(outputs[:1], BASE), entries(outputs[1:], BASE)], dt.date(2014, 6, 30)) == made
     assert made == _tree_sitemap(outputs, BASE, dt.date(2014, 6, 30))
     ET.fromstring(made)  # well-formed
 
