@@ -329,8 +329,8 @@ def remember(families: list[Family], signature: Callable[[str], bytes | None],
                     and f.key == (before.key, before.rest, before.bodies, before.values) and f.part == before.part:
                 found[f.name] = last.pickles[f.name]  # kept as it was (its files checked in _plan): as read
                 continue
-            sigs = {name: signature(name) for p in f.pages for name in p.files}
-            if None in sigs.values():  # a file not made: the family is planned again next time
+            sigs = {name: s for p in f.pages for name in p.files if (s := signature(name)) is not None}
+            if len(sigs) < sum(len(p.files) for p in f.pages):  # a file not made: planned again next time
                 continue
             record = Recorded(f.key.key, f.reads or (), f.templates, f.pages, sigs, f.key.rest, f.key.bodies,
                               f.part, f.key.values, f.sitemap)
