@@ -24,13 +24,16 @@ kept site, so an edit of ledgers after edits of news bodies takes this way too.
 
 from __future__ import annotations
 
+import copyreg
 import dataclasses
+import io
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .bodies import Body, CachedBodies
+from .errors import Source
 from .incremental import BODY, Known, Stamps
 from .load.site import CONTENT_DIR, LEDGERS, YAML
 from .site import Site
@@ -64,8 +67,18 @@ def keep(site: Site, known: Known, extra: bytes, files: Stamps) -> Kept | None:
     lean = dataclasses.replace(site, content=dataclasses.replace(site.content, ledgers=()), html={},
                                rect=None,  # type: ignore[arg-type]  # until with_ledgers works it out
                                deadline_moved=[], changelog=[], bulletins=[])
-    data = pickle.dumps((lean, records, bodies), protocol=pickle.HIGHEST_PROTOCOL)
-    return Kept(extra, files, frozenset(site.assets), data)
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _KEEPING
+    pickler.dump((lean, records, bodies))
+    return Kept(extra, files, frozenset(site.assets), buffer.getvalue())
+
+
+# A Source is pickled to be read back by a call that shares its tuple of key lines with the
+# records of other files (errors._source); here one pickle holds them all, shared as they
+# are, and reading 15,000 Sources back without a call each takes 20 ms less.
+_KEEPING = {**copyreg.dispatch_table,
+            Source: lambda source: (copyreg.__newobj__, (Source,), source.__dict__)}  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

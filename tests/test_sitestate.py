@@ -428,3 +428,29 @@ def test_the_all_items_files_take_the_ledgers_not_edited_from_their_files(
     assert tree(out) == clean_tree(small_site, tmp_path)
     all_csv = (out / "data/rectification/all.csv").read_bytes()
     assert all_csv.count(b"\r\n") == 1 + 5 and "路灯损坏报修慢".encode() in all_csv  # the header, 4 + 1 items
+
+
+def test_the_kept_site_is_read_back_without_a_call_for_each_source(small_site: Path, tmp_path: Path) -> None:
+    """The kept site is one pickle: its records' Sources are read back as plain objects, not
+    through errors._source (a call for each of 15,000), and still share their key lines."""
+    import pickle
+
+    from generator import errors, sitestate
+    from generator.cache import BuildCache
+
+    for name in ("a", "b"):  # laid out alike: the same key lines
+        write(small_site, f"content/news/2014-06-02-{name}.md",
+              f"---\ntitle: 同样排版的新闻{name}\ndate: 2014-06-02\ncolumn: news\n---\n正文\n")
+    out = built(small_site, tmp_path)
+    cache = BuildCache(small_site)
+    try:
+        kept = cache.memo(f"site:{out.resolve()}")
+    finally:
+        cache.close()
+    assert isinstance(kept, sitestate.Kept)
+    assert b"_source" in pickle.dumps(errors.Source("a.md", 1)) and b"_source" not in kept.data
+    site, _, _ = pickle.loads(kept.data)
+    origins = [a.origin for a in site.content.articles]
+    assert all(type(o) is errors.Source and o.file.startswith("content/news/") and o.line for o in origins)
+    alike = [o for o in origins if o.file.startswith("content/news/2014-06-02-")]
+    assert len(alike) == 2 and alike[0].keys and alike[0].keys is alike[1].keys
