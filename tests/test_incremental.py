@@ -493,3 +493,30 @@ def test_the_site_is_let_go_before_the_search_index(small_site: Path, tmp_path: 
     CHANGES["ledger status"](small_site)
     build(small_site, tmp_path / "out")
     assert len(sites) == 2 and indexed and all(indexed), indexed
+
+
+def test_the_input_files_are_every_file_a_build_reads(small_site: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each file with its size and mtime: the configuration, the content, a linked folder
+    once, a broken link as None; the same, in the same order, whether looked up through a
+    handle on its folder or by its whole path (where the system has no handles on folders)."""
+    outside = tmp_path / "shared"
+    write(outside, "pic.txt", "x")
+    (small_site / "content/linked").symlink_to(outside)
+    (small_site / "content/again").symlink_to(outside)
+    (small_site / "content/broken.md").symlink_to(tmp_path / "nowhere.md")
+    ways = []
+    for by_handle in {incremental._BY_HANDLE, False}:
+        monkeypatch.setattr(incremental, "_BY_HANDLE", by_handle)
+        ways.append(list(incremental.input_files(small_site, []).items()))
+    assert all(way == ways[0] for way in ways)
+    found = dict(ways[0])
+    expected = {}
+    for path in [small_site / "site_config.yml", *sorted((small_site / "content").rglob("*"))]:
+        if path.is_dir() or "/again/" in str(path) or "/linked/" in str(path):
+            continue
+        stat = path.stat() if path.exists() else None
+        expected[str(path)] = (stat.st_size, stat.st_mtime_ns) if stat else None
+    assert sum(1 for name in found if name.endswith("pic.txt")) == 1  # the linked folder, once
+    found = {name: stamp for name, stamp in found.items() if not name.endswith("pic.txt")}
+    assert found == expected and found[str(small_site / "content/broken.md")] is None
