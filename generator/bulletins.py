@@ -124,18 +124,12 @@ class Bulletin:
     progress: list[tuple[ItemFacts, Step]] = field(default_factory=list)
     done_by_end: int = 0  # items completed by the period's end
     sms: str = ""
+    news_count: int = 0  # of `articles`, the news; the rest are documents
+    document_count: int = 0
 
     @property
     def number(self) -> int:
         return self.period.number
-
-    @property
-    def news_count(self) -> int:
-        return sum(1 for a in self.articles if a.kind == "news")
-
-    @property
-    def document_count(self) -> int:
-        return sum(1 for a in self.articles if a.kind == "document")
 
     @property
     def evaluations(self) -> list[Satisfaction]:
@@ -186,6 +180,7 @@ class Published:
     meetings: list[tuple[Meeting, Satisfaction | None]]  # with evaluations
     commitments: list[Commitment]
     rules: list[Rule]
+    news_count: int  # of `articles`, the news; the rest are documents
 
 
 def _finder(found: Sequence[Period]) -> Callable[[dt.date | None], int | None]:
@@ -229,14 +224,16 @@ def by_period(site: Site) -> list[Published]:
     return [Published(period, Records(sorted(articles[n], key=lambda a: (a.date, a.id))),
                       sorted(meetings[n], key=lambda mr: (mr[0].date, mr[0].id)),
                       sorted(commitments[n], key=lambda c: (c.published, c.id)),
-                      sorted(rules[n], key=lambda r: (r.adopted, r.id)))
+                      sorted(rules[n], key=lambda r: (r.adopted, r.id)),
+                      sum(1 for a in articles[n] if a.kind == "news"))
             for n, period in enumerate(found)]
 
 
 def gather(site: Site, listed_on: dict[tuple[str, str], dt.date]) -> list[Bulletin]:
     """Each period's bulletin: what it brought of the content (`site.published`), and the
     ledger's movements."""
-    books = [Bulletin(p.period, p.articles, p.meetings, p.commitments, p.rules) for p in site.published]
+    books = [Bulletin(p.period, p.articles, p.meetings, p.commitments, p.rules, news_count=p.news_count,
+                      document_count=len(p.articles) - p.news_count) for p in site.published]
     find = _finder([b.period for b in books])
 
     def put(day: dt.date | None) -> Bulletin | None:

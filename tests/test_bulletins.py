@@ -146,6 +146,7 @@ def test_monthly_bulletins(small_site: Path) -> None:
         (4, "6月1日至6月30日"), (3, "5月1日至5月31日"), (2, "4月1日至4月30日"), (1, "3月9日至3月31日")]
     june = found[0]
     assert [a.id for a in june.articles] == ["2014-06-01-second", "2014-06-30-last"]
+    assert (june.news_count, june.document_count) == (2, 0) and "发布新闻2篇" in june.sms
     assert june.sms.startswith("【测试简报第4期】") and len(june.sms) <= 100
 
 
