@@ -48,9 +48,36 @@ def test_the_records_of_families_kept_as_they_were_are_not_pickled_again(small_s
         dumps=lambda value, **kw: pickled.append(value) or real.dumps(value, **kw)))
     CHANGES["ledger status"](small_site)
     build(small_site, out)
-    assert pickled and len(pickled) == len(calls)  # each family planned once, with a key of its own
+    records = [value for value in pickled if isinstance(value, families.Recorded)]
+    assert records and len(records) == len(calls)  # each family planned once, with a key of its own
+    assert len(pickled) == 2 * len(calls)  # and its pages, apart
     assert tree(out) == clean(small_site, tmp_path)
     build(small_site, tmp_path / "again")  # what it wrote back is what the next build reads
+    assert tree(tmp_path / "again") == tree(out)
+
+
+def test_after_a_quick_build_the_records_it_changed_are_written_without_pickling_their_pages(
+        small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A quick build (a news body) changes the key of the families that show bodies and the
+    signatures of the files it wrote: the next full or ledger build writes their records
+    again, with their pages pickled as the cache held them (the article pages: 14,000)."""
+    out = tmp_path / "out"
+    build(small_site, out)
+    replace(small_site, NEWS, "听取居民意见。", "听取居民意见。会后逐条答复。")
+    assert build(small_site, out).quick
+    calls = planned_stages(monkeypatch)
+    pickled: list[object] = []
+    real = families.pickle
+    monkeypatch.setattr(families, "pickle", SimpleNamespace(
+        loads=real.loads, HIGHEST_PROTOCOL=real.HIGHEST_PROTOCOL,
+        dumps=lambda value, **kw: pickled.append(value) or real.dumps(value, **kw)))
+    CHANGES["ledger status"](small_site)
+    build(small_site, out)
+    records = {value.key for value in pickled if isinstance(value, families.Recorded)}
+    pages = [value for value in pickled if not isinstance(value, families.Recorded)]
+    assert "articles" not in calls and len(pages) == len(calls) < len(records)  # the articles' record, not its pages
+    assert tree(out) == clean(small_site, tmp_path)
+    build(small_site, tmp_path / "again")
     assert tree(tmp_path / "again") == tree(out)
 
 
