@@ -404,9 +404,9 @@ def _write(root: Path, site: Site, staging: Staging, cache: BuildCache, known: K
         _raise_if(problems)
         files, staged, snapshots = run_jobs(planned.work, staging, problems, progress, planned.kept)
         _raise_if(problems)
-        recorded = families.remember(planned.families, lambda name: files[name].signature if name in files else None,
-                                     last)
-        stored = last.stored if last is not None else {}
+        recorded, recorded_pages = families.remember(
+            planned.families, lambda name: files[name].signature if name in files else None, last)
+        stored, stored_pages = (last.stored, last.pages) if last is not None else ({}, {})
         del last
         shards = 0
         if site.config.search:
@@ -429,6 +429,7 @@ def _write(root: Path, site: Site, staging: Staging, cache: BuildCache, known: K
         staging.discard()
         raise
     cache.remember_rows(f"families:{staging.out}:", recorded, stored)
+    cache.remember_rows(f"family-pages:{staging.out}:", recorded_pages, stored_pages)
     cache.remember(f"quick-edits:{staging.out}", [])  # families.recalled: none since this build
     return BuildReport(page_count, len(files), 0.0, staging.out, written=written, removed=removed,
                        warnings=problems.warnings), memo

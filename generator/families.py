@@ -84,7 +84,7 @@ class Recorded(NamedTuple):
     key: bytes
     reads: tuple[str, ...]
     templates: tuple[str, ...]
-    pages: Any  # Planned, or PlannedFeed for a family of feeds; in the cache, their pickle (`Remembered.pages`)
+    pages: Any  # Planned, or PlannedFeed for a family of feeds; in the cache, a row apart (`Remembered.pages`)
     signatures: dict[str, bytes]  # file → signature
     rest: bytes = b""  # the key is the digest of this (all it read but the bodies) and of `bodies`
     bodies: bytes = b""  # the digest of the bodies (`Signatures.bodies`) for a family that reads them
@@ -97,10 +97,10 @@ class Remembered(dict[str, Recorded]):
     """What the build cache keeps of each family, by name; `pickles`: a family's record as
     the cache held it, when it still is (a family kept as it was is written back as it
     was read: pickling the records of 20,000 pages takes 60 ms); `stored`: every record as
-    the cache holds it (a row each: the next build writes those that differ); `pages`: a
-    family's pages as its record holds them, pickled apart (a record a quick build changed,
-    its key and the signatures of the files it wrote, is written again with them as they
-    were: the article pages' record, 14,000 pages, took 40 ms to pickle)."""
+    the cache holds it (a row each: the next build writes those that differ); `pages`: each
+    family's pages, pickled, as the cache holds them in a row apart (a record a quick build
+    changed, its key and the signatures of the files it wrote, is written again without
+    them: for the article pages, 14,000, 40 ms of pickling and 3 MB of writing less)."""
 
     def __init__(self, found: Iterable[tuple[str, Recorded]] | dict[str, Recorded] = (),
                  pickles: dict[str, bytes] | None = None, stored: dict[str, bytes] | None = None,
@@ -293,10 +293,10 @@ def recalled(cache: Any, out: Any, previous: dict[str, Any]) -> Remembered | Non
     stored = cache.memo_rows(f"families:{out}:") if previous else {}
     if not stored:
         return Remembered()
+    pages = cache.memo_rows(f"family-pages:{out}:")
     try:
-        held = {name: pickle.loads(data) for name, data in stored.items()}
-        found = Remembered({name: r._replace(pages=pickle.loads(r.pages)) for name, r in held.items()}, stored,
-                           pages={name: r.pages for name, r in held.items()})
+        found = Remembered({name: pickle.loads(data)._replace(pages=pickle.loads(pages[name]))
+                            for name, data in stored.items()}, stored, pages=pages)
     except Exception:  # kept by another version
         return Remembered()
     for swaps, written in cache.memo(f"quick-edits:{out}") or ():
@@ -324,27 +324,31 @@ def after_quick(last: Remembered, swaps: list[tuple[str, str, bytes, bytes]],
 
 
 def remember(families: list[Family], signature: Callable[[str], bytes | None],
-             last: Remembered | None) -> dict[str, bytes]:
+             last: Remembered | None) -> tuple[dict[str, bytes], dict[str, bytes]]:
     """What the next build compares with (`recalled`): each family's key, what it read,
-    its templates, its pages and their signatures as this build recorded them
-    (`signature(file)`), pickled; a family's pickle in `last` if its record is the same."""
+    its templates and the signatures of its files as this build recorded them
+    (`signature(file)`), pickled, and its pages, pickled apart; as in `last` where they are
+    the same."""
     found: dict[str, bytes] = {}
+    found_pages: dict[str, bytes] = {}
     for f in families:
         if f.name is not None and f.key is not None:
             before = last.get(f.name) if last else None
-            if last and before is not None and f.kept is before.signatures and f.name in last.pickles \
+            pages = last.pages.get(f.name) if last and before is not None and before.pages is f.pages else None
+            if last is not None and before is not None and pages is not None and f.kept is before.signatures \
+                    and f.name in last.pickles \
                     and f.key == (before.key, before.rest, before.bodies, before.values) and f.part == before.part:
                 found[f.name] = last.pickles[f.name]  # kept as it was (its files checked in _plan): as read
+                found_pages[f.name] = pages
                 continue
             sigs = {name: s for p in f.pages for name in p.files if (s := signature(name)) is not None}
             if len(sigs) < sum(len(p.files) for p in f.pages):  # a file not made: planned again next time
                 continue
-            pages = last.pages.get(f.name) if last and before is not None and before.pages is f.pages else None
-            record = Recorded(f.key.key, f.reads or (), f.templates, b"", sigs, f.key.rest, f.key.bodies,
+            record = Recorded(f.key.key, f.reads or (), f.templates, (), sigs, f.key.rest, f.key.bodies,
                               f.part, f.key.values, f.sitemap)
-            same = pages is not None and before._replace(pages=b"") == record  # type: ignore[union-attr]
-            kept = last.pickles.get(f.name) if same and last else None
-            found[f.name] = kept or pickle.dumps(
-                record._replace(pages=pages or pickle.dumps(f.pages, protocol=pickle.HIGHEST_PROTOCOL)),
-                protocol=pickle.HIGHEST_PROTOCOL)
-    return found
+            same = last is not None and before is not None and pages is not None \
+                and before._replace(pages=()) == record
+            kept = last.pickles.get(f.name) if same and last is not None else None
+            found[f.name] = kept or pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+            found_pages[f.name] = pages or pickle.dumps(f.pages, protocol=pickle.HIGHEST_PROTOCOL)
+    return found, found_pages

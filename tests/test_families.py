@@ -235,10 +235,10 @@ def test_the_cache_rewrites_the_records_of_the_families_that_changed_alone(small
 
     out = tmp_path / "out"
 
-    def rows() -> dict[str, bytes]:
+    def rows(prefix: str = "families") -> dict[str, bytes]:
         cache = BuildCache(small_site)
         try:
-            return cache.memo_rows(f"families:{out.resolve()}:")
+            return cache.memo_rows(f"{prefix}:{out.resolve()}:")
         finally:
             cache.close()
 
@@ -246,14 +246,15 @@ def test_the_cache_rewrites_the_records_of_the_families_that_changed_alone(small
     street.write_text((small_site / "content/rectification/edu.yml").read_text(encoding="utf-8")
                       .replace("unit: edu", "unit: street"), encoding="utf-8")
     build(small_site, out)
-    first = rows()
-    assert {"articles", "ledger:edu", "ledger:street"} <= set(first)
+    first, first_pages = rows(), rows("family-pages")
+    assert {"articles", "ledger:edu", "ledger:street"} <= set(first) and set(first_pages) == set(first)
     CHANGES["ledger status"](small_site)
     street.unlink()
     build(small_site, out)
-    second = rows()
+    second, second_pages = rows(), rows("family-pages")
     assert "ledger:street" not in second and second["ledger:edu"] != first["ledger:edu"]
     assert second["articles"] == first["articles"] and set(second) == set(first) - {"ledger:street"}
+    assert second_pages["articles"] == first_pages["articles"] and set(second_pages) == set(second)
     assert tree(out) == clean(small_site, tmp_path)
 
 
