@@ -41,9 +41,9 @@ def entries(pages: Iterable[Output | Planned], base_url: str) -> str:
 def sitemap(parts: Iterable[str], fallback: dt.date) -> bytes:
     """sitemap.xml from the `entries` of the site's pages, a family of pages at a time (the
     build cache keeps each family's: families.py; a path is in one family, as each kind of
-    page has its folder). Pages without a date of their own (lists,
-    dashboards) carry `fallback`: the newest content date of the site, so an unchanged site
-    gives an unchanged sitemap."""
+    page has its folder). Pages without a date of their own (lists, dashboards) carry
+    `fallback`: the newest content date of the site, so an unchanged site gives an
+    unchanged sitemap."""
     listed = "".join(parts).replace(UNDATED, fallback.isoformat())
     head = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{NS}"'
     text = head + (">\n" + listed + "</urlset>\n" if listed else " />\n")
