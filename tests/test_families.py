@@ -34,6 +34,16 @@ def test_a_ledger_edit_plans_only_the_families_that_read_the_ledgers(small_site:
     assert tree(out) == clean(small_site, tmp_path)
 
 
+def pickled_by_families(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every value families.py pickles from now on (records, and pages apart)."""
+    pickled: list[object] = []
+    real = families.pickle
+    monkeypatch.setattr(families, "pickle", SimpleNamespace(
+        loads=real.loads, HIGHEST_PROTOCOL=real.HIGHEST_PROTOCOL,
+        dumps=lambda value, **kw: pickled.append(value) or real.dumps(value, **kw)))
+    return pickled
+
+
 def test_the_records_of_families_kept_as_they_were_are_not_pickled_again(small_site: Path, tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """The cache keeps each family's record pickled: after a ledger edit, only the records
@@ -41,11 +51,7 @@ def test_the_records_of_families_kept_as_they_were_are_not_pickled_again(small_s
     out = tmp_path / "out"
     build(small_site, out)
     calls = planned_stages(monkeypatch)
-    pickled: list[families.Recorded] = []
-    real = families.pickle
-    monkeypatch.setattr(families, "pickle", SimpleNamespace(
-        loads=real.loads, HIGHEST_PROTOCOL=real.HIGHEST_PROTOCOL,
-        dumps=lambda value, **kw: pickled.append(value) or real.dumps(value, **kw)))
+    pickled = pickled_by_families(monkeypatch)
     CHANGES["ledger status"](small_site)
     build(small_site, out)
     records = [value for value in pickled if isinstance(value, families.Recorded)]
@@ -60,17 +66,14 @@ def test_after_a_quick_build_the_records_it_changed_are_written_without_pickling
         small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A quick build (a news body) changes the key of the families that show bodies and the
     signatures of the files it wrote: the next full or ledger build writes their records
-    again, with their pages pickled as the cache held them (the article pages: 14,000)."""
+    again, and their pages as the cache holds them, not pickled again (the article pages:
+    14,000)."""
     out = tmp_path / "out"
     build(small_site, out)
     replace(small_site, NEWS, "听取居民意见。", "听取居民意见。会后逐条答复。")
     assert build(small_site, out).quick
     calls = planned_stages(monkeypatch)
-    pickled: list[object] = []
-    real = families.pickle
-    monkeypatch.setattr(families, "pickle", SimpleNamespace(
-        loads=real.loads, HIGHEST_PROTOCOL=real.HIGHEST_PROTOCOL,
-        dumps=lambda value, **kw: pickled.append(value) or real.dumps(value, **kw)))
+    pickled = pickled_by_families(monkeypatch)
     CHANGES["ledger status"](small_site)
     build(small_site, out)
     records = {value.key for value in pickled if isinstance(value, families.Recorded)}
