@@ -10,14 +10,14 @@ So a full build keeps the site it worked out (`keep`): pickled with the fingerpr
 record and of the parts no ledger changes (each unit's index, each period's articles:
 build._know_parts; incremental.py: what its signatures and the families' keys stand on)
 and, for each body, its key in the build cache, together with the input files as that
-build found them; without the ledgers and what is worked out from them, which the next build reads and works out again. When the files that
-changed since are all ledgers, and the code, the options and the date are the same
-(`opened`, unpickled while a helper still looks at the output folder; `restore`),
-build.prepare reads the ledgers alone and works out those parts on the kept site, with
-what the git history gives if it changed (the ledgers committed, or their changes not
-committed yet); everything after (the checks, the plan, rendering, publishing) is the
-full build's, so the output is too. Such a build does not keep its
-site: the next compares its files with the same kept one again. A quick build (quick.py)
+build found them; without the ledgers and what is worked out from them, which the next
+build reads and works out again. When the files that changed since are all ledgers, and
+the code, the options and the date are the same (`opened`, unpickled while a helper still
+looks at the output folder; `restore`), build.prepare reads the ledgers alone and works
+out those parts on the kept site, with what the git history gives if it changed (the
+ledgers committed, or their changes not committed yet); everything after (the checks, the
+plan, rendering, publishing) is the full build's, so the output is too. Such a build does
+not keep its site: the next compares its files with the same kept one again. A quick build (quick.py)
 notes the files and the bodies it made again (`QuickEdit`), which `opened` applies to the
 kept site, so an edit of ledgers after edits of news bodies takes this way too.
 """
