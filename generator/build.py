@@ -291,10 +291,10 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
                 del opened
                 keep = fixed_digest if kept[0] is None else None  # a site worked out in full is kept for the next build
                 # the sites handed on, not held here: _write lets the site go before the search index
-                # (the output folder is asked for once the site is worked out)
+                # (the output folder is asked for once planning needs it: Staging's look)
                 report, memo = _write(root, prepare(root, problems, accept_removals, cache, known, progress,
                                                     history, stamps, kept.pop()),
-                                      Staging(out, previous, *output_folder()), cache, known, code,
+                                      Staging(out, previous, look=output_folder), cache, known, code,
                                       problems, progress, (extra, stamps), keep)
             cache.remember(f"quick:{out}", memo)
             cache.remember(f"inputs:{out}", (inputs, report.pages, report.warnings))

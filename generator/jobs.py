@@ -186,6 +186,7 @@ def run(jobs: list[Job], staging: Staging, problems: Problems, progress: Progres
 
     A template mistake is reported once (E062), not once per page that uses the template.
     """
+    staging.look()  # here, not in each forked helper
     latest = {name: n for n, job in enumerate(jobs) for name in job.files}  # a file made twice: the last wins
     jobs = [job for n, job in enumerate(jobs) if all(latest[name] == n for name in job.files)]
     results = [Done(tuple((name, written, False) for name, written in (kept or {}).items()))]

@@ -12,15 +12,20 @@ refused, so nothing of the user's is ever deleted.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .cache import Written
 from .errors import Problems, Source
+
+# what an output folder holds (file → size and mtime; None: look), the folder times it was
+# found with (`known_files`), and whether it is as the last build left it
+Found = tuple[dict[str, tuple[int, int]] | None, dict[str, int] | None, bool]
 
 MARKER = ".gongshi-output"
 MARKER_TEXT = "gongshi 生成的网站目录；重新构建时会整体替换。\n"
@@ -92,19 +97,45 @@ class Staging:
     `previous`: what the last build recorded for each file of the output folder (from the
     build cache; empty without one). A file still as recorded is trusted to hold the bytes
     recorded; any other file of the output folder is compared byte for byte.
+
+    What the folder holds (`existing`, `folders`, `as_left`) may be given as a `look`, asked
+    for when first needed: a helper looks at the folder meanwhile (build.py), and a build
+    after a ledger edit has 70 ms of planning to do before it needs the answer.
     """
 
     def __init__(self, out: Path, previous: dict[str, Written] | None = None,
                  existing: dict[str, tuple[int, int]] | None = None, folders: dict[str, int] | None = None,
-                 as_left: bool = False):
+                 as_left: bool = False, look: Callable[[], Found] | None = None):
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self.previous = previous or {}
-        self.folders = folders  # the folder times `existing` was found with (`known_files`), if it was
-        self.existing = survey(self.out) if existing is None else existing  # what the folder holds now
-        self.as_left = as_left and existing is not None  # `existing` is as `previous` records it
+        self._look = look or (lambda: (existing, folders, as_left))
         self._signed: dict[str, bytes] | None = None  # each file's signature in `previous`
         self.root = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-", dir=self.out.parent))
+
+    @functools.cached_property
+    def _found(self) -> Found:
+        existing, folders, as_left = self._look()
+        return survey(self.out) if existing is None else existing, folders, as_left and existing is not None
+
+    def look(self) -> None:
+        """Find out now what the folder holds, if not yet known."""
+        self._found
+
+    @property
+    def existing(self) -> dict[str, tuple[int, int]]:
+        """What the folder holds now: file → (size, mtime)."""
+        return self._found[0]  # type: ignore[return-value]
+
+    @property
+    def folders(self) -> dict[str, int] | None:
+        """The folder times `existing` was found with (`known_files`), if it was."""
+        return self._found[1]
+
+    @property
+    def as_left(self) -> bool:
+        """Whether `existing` is as `previous` records it."""
+        return self._found[2]
 
     def unchanged(self, name: str, signature: bytes) -> Written | None:
         """The file as the last build left it, if it was made from the same inputs and is

@@ -285,6 +285,40 @@ def test_the_files_of_kept_families_are_checked_at_once_when_the_folder_is_as_le
     touched.discard()
 
 
+def test_the_output_folder_is_looked_at_once_when_first_needed_never_in_a_forked_helper(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Staging's `look` (a helper's look at the output folder) is asked once, when a file's
+    state is first needed, and by jobs.run before it forks the helpers that render."""
+    import os
+
+    from generator import jobs
+    from generator.errors import Problems
+    from generator.output import Staging
+    from generator.progress import Progress
+
+    asked = tmp_path / "asked"
+
+    def look():  # type: ignore[no-untyped-def]
+        with open(asked, "a") as f:
+            f.write(f"{os.getpid()}\n")
+        return {}, {}, False
+
+    staging = Staging(tmp_path / "out", {}, look=look)
+    assert not asked.exists()
+    assert staging.unchanged("a.html", b"s") is None and staging.existing == {}
+    assert asked.read_text().split() == [str(os.getpid())]
+    staging.discard()
+
+    asked.unlink()
+    monkeypatch.setenv("GONGSHI_JOBS", "2")
+    staging = Staging(tmp_path / "out", {}, look=look)
+    work = [jobs.Job((f"p{i}.html",), lambda: b"s", lambda i=i: (f"page {i}",)) for i in range(80)]
+    files, staged, _ = jobs.run(work, staging, Problems(), Progress())
+    assert len(staged) == 80 and (staging.root / "p79.html").read_text() == "page 79"
+    assert asked.read_text().split() == [str(os.getpid())]
+    staging.discard()
+
+
 def test_the_sitemap_takes_the_entries_of_the_families_kept_from_their_record(
         small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A family's sitemap entries are kept with its record: after a ledger edit only the
