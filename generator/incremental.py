@@ -164,9 +164,13 @@ class Fingerprints:
     def remember(self, value: Any) -> Digest:
         """The fingerprint of a value that many outputs share, worked out once."""
         digest = self.of(value)
+        self.learn(value, digest)
+        return digest
+
+    def learn(self, value: Any, digest: Digest) -> None:
+        """Take `digest` as the fingerprint of `value`: a digest of what it is worked out from."""
         self.known[id(value)] = (value, digest)
         self._reduces(type(value))
-        return digest
 
 
 @dataclass(frozen=True)
