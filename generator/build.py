@@ -24,6 +24,7 @@ from .bodies import Body, BodyStore, CachedBodies
 from .cache import BuildCache, Written, code_fingerprint
 from .compute import default_as_of
 from .errors import BuildFailed, Problems, SourceError
+from .feeds import preload_writer
 from .freshness import warn_quiet_columns
 from .history import History, check_removals, read_history
 from .incremental import (
@@ -259,6 +260,8 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
         fixed_digest = Fingerprints().of(fixed)
         done = cache.memo(f"inputs:{out}")
         site_memo = cache.memo(f"site:{out}") if previous and looking.forked else None  # while the helper looks
+        if previous and looking.forked:  # and, rather than wait for it, what writing feeds imports
+            preload_writer()
         stamps, stamped = looking.next()
         inputs = inputs_digest(stamped, extra)
         # after an edit of ledgers alone, the site kept is unpickled while the helper goes on

@@ -138,3 +138,32 @@ def test_each_entry_is_made_once_for_the_three_formats(small_site: Path, monkeyp
     rss, atom, json_feed = feeds.render_feeds(feed, site)
     assert len(made) == len(feed.entries) == len(json.loads(json_feed)["items"])
     assert len(feedparser.parse(rss).entries) == len(feedparser.parse(atom).entries) == len(feed.entries)
+
+
+def test_preloading_the_feed_writer_imports_all_that_writing_a_feed_imports(small_site: Path, tmp_path: Path) -> None:
+    """A build preloads the feed writer while it waits for its helper (build.py), so that the
+    processes that write feeds do not each import it: writing a feed then imports nothing."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from generator import build, feeds\n"
+        "feeds.preload_writer()\n"
+        "imported, real = [], feeds.render_feed\n"
+        "def spy(*args):\n"
+        "    before = set(sys.modules)\n"
+        "    result = real(*args)\n"
+        "    imported.extend(sorted(set(sys.modules) - before))\n"
+        "    return result\n"
+        "feeds.render_feed = spy\n"
+        "build.build(Path(sys.argv[1]), Path(sys.argv[2]), use_cache=False)\n"
+        "print('feedgen' in sys.modules, imported)\n"
+    )
+    env = {**os.environ, "GONGSHI_JOBS": "1", "PYTHONPATH": str(Path(__file__).parent.parent)}
+    done = subprocess.run([sys.executable, "-c", script, str(small_site), str(tmp_path / "out")],
+                          capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.split("\n")[0] == "True []"
+    assert (tmp_path / "out" / "feeds" / "all.xml").is_file()
