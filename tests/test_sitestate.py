@@ -227,6 +227,20 @@ def test_a_ledger_edit_fingerprints_each_bulletin_once_and_no_item_state(
     assert tree(out) == clean_tree(small_site, tmp_path)
 
 
+def test_a_ledger_edit_fingerprints_each_row_of_the_open_data_once(
+        small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An item's row is in its ledger's data set and in the all-items set, which is signed by
+    its parts (the ledgers' sets): each row is pickled once."""
+    from generator.opendata import Row
+
+    out = built(small_site, tmp_path)
+    pickled = pickled_instances(monkeypatch, Row)
+    EDITS["status"](small_site)
+    build(small_site, out)
+    assert pickled and len({id(r) for r in pickled}) == len(pickled)
+    assert tree(out) == clean_tree(small_site, tmp_path)
+
+
 def test_a_ledger_edit_looks_at_the_bodies_links_again_only_when_a_file_is_gone(
         small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The bodies are those the last build checked against its files: their links are looked
