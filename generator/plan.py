@@ -86,6 +86,11 @@ class Planned(NamedTuple):
     def files(self) -> tuple[str, ...]:
         return (self.file,)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # read back through tuple.__new__, not a named tuple's own __new__, a Python call for
+        # each (the build cache keeps 20,000 for the families of pages: 21 ms read, 17 so)
+        return tuple.__new__, (Planned, tuple(self))
+
 
 class PlannedFeed(NamedTuple):
     """What the rest of a build needs of a planned feed (the subscription page and the
