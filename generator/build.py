@@ -14,7 +14,7 @@ import itertools
 import json
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,7 +46,7 @@ from .manifest import MANIFEST, manifest
 from .markdown import MarkdownRenderer, site_files
 from .model import Content, without_text
 from .opendata import data_sets
-from .output import Staging, check_target, folder_times, known_files, survey
+from .output import AsLeft, Staging, check_target, folder_times, known_files, survey
 from .plan import Planned, PlannedFeed
 from .progress import Progress
 from .render import make_environment, theme_dirs
@@ -271,11 +271,11 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
         del site_memo
 
         @functools.cache
-        def output_folder() -> tuple[dict[str, tuple[int, int]], dict[str, int] | None, bool]:
+        def output_folder() -> tuple[Mapping[str, tuple[int, int]], dict[str, int] | None, bool]:
             """What the output folder holds, the folder times, and whether it is as the last
             build left it: asked for as late as may be, so that the helper looks meanwhile."""
             existing, folders = looking.next()
-            return (_as_left(previous), folders, True) if existing is None else (existing, folders, False)
+            return (AsLeft(previous), folders, True) if existing is None else (existing, folders, False)
 
         if done and done[0] == inputs and output_folder()[2]:
             # nothing changed: nothing to do (the warnings of that build still stand)
@@ -327,11 +327,6 @@ def _look(root: Path, out: Path, cache: BuildCache) -> Iterator[Any]:
     if existing is None:
         existing, folders = survey(out), None
     yield None if existing == left else existing, folders
-
-
-def _as_left(previous: dict[str, Written]) -> dict[str, tuple[int, int]]:
-    """The output folder as the last build left it (what `survey` would find then)."""
-    return {name: (w.size, w.mtime_ns) for name, w in previous.items()}
 
 
 def check(root: Path, problems: Problems | None = None, accept_removals: bool = False) -> Site:

@@ -17,7 +17,7 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from .cache import Written
@@ -25,7 +25,7 @@ from .errors import Problems, Source
 
 # what an output folder holds (file → size and mtime; None: look), the folder times it was
 # found with (`known_files`), and whether it is as the last build left it
-Found = tuple[dict[str, tuple[int, int]] | None, dict[str, int] | None, bool]
+Found = tuple[Mapping[str, tuple[int, int]] | None, dict[str, int] | None, bool]
 
 MARKER = ".gongshi-output"
 MARKER_TEXT = "gongshi 生成的网站目录；重新构建时会整体替换。\n"
@@ -91,6 +91,24 @@ def folder_times(folder: Path, names: Iterable[str], before: dict[str, int] | No
     return times
 
 
+class AsLeft(Mapping[str, tuple[int, int]]):
+    """What the output folder holds when it is as the last build left it: each file's size
+    and mtime as `previous` records them (a view, not a dict of 21,000 made again)."""
+
+    def __init__(self, previous: dict[str, Written]):
+        self.previous = previous
+
+    def __getitem__(self, name: str) -> tuple[int, int]:
+        written = self.previous[name]
+        return written.size, written.mtime_ns
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.previous)
+
+    def __len__(self) -> int:
+        return len(self.previous)
+
+
 class Staging:
     """New and changed files are written here; `publish` puts them into the output folder.
 
@@ -104,7 +122,7 @@ class Staging:
     """
 
     def __init__(self, out: Path, previous: dict[str, Written] | None = None,
-                 existing: dict[str, tuple[int, int]] | None = None, folders: dict[str, int] | None = None,
+                 existing: Mapping[str, tuple[int, int]] | None = None, folders: dict[str, int] | None = None,
                  as_left: bool = False, look: Callable[[], Found] | None = None):
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
@@ -123,7 +141,7 @@ class Staging:
         self._found
 
     @property
-    def existing(self) -> dict[str, tuple[int, int]]:
+    def existing(self) -> Mapping[str, tuple[int, int]]:
         """What the folder holds now: file → (size, mtime)."""
         return self._found[0]  # type: ignore[return-value]
 

@@ -265,14 +265,15 @@ def test_the_files_of_kept_families_are_checked_at_once_when_the_folder_is_as_le
     """`Staging.all_unchanged` answers as `unchanged` file by file, whether the output folder
     was found as the last build left it (checked at once) or not (one by one)."""
     from generator.cache import Written
-    from generator.output import Staging
+    from generator.output import AsLeft, Staging
 
     previous = {"a.html": Written(b"sa", 1, 10, ""), "b.html": Written(b"sb", 2, 20, "")}
     as_recorded = {name: (w.size, w.mtime_ns) for name, w in previous.items()}
+    assert dict(AsLeft(previous)) == as_recorded and AsLeft(previous).get("gone.html") is None
     cases = [{"a.html": b"sa", "b.html": b"sb"}, {"a.html": b"sa"}, {"a.html": b"sa", "b.html": b"new"},
              {"a.html": b"sa", "gone.html": b"sg"}, {}]
     for as_left in (True, False):
-        staging = Staging(tmp_path / "out", previous, dict(as_recorded), {}, as_left)
+        staging = Staging(tmp_path / "out", previous, AsLeft(previous) if as_left else dict(as_recorded), {}, as_left)
         try:
             for signatures in cases:
                 one_by_one = all(staging.unchanged(n, s) is not None for n, s in signatures.items())
