@@ -271,11 +271,12 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
         del site_memo
 
         @functools.cache
-        def output_folder() -> tuple[Mapping[str, tuple[int, int]], dict[str, int] | None, bool]:
-            """What the output folder holds, the folder times, and whether it is as the last
-            build left it: asked for as late as may be, so that the helper looks meanwhile."""
-            existing, folders = looking.next()
-            return (AsLeft(previous), folders, True) if existing is None else (existing, folders, False)
+        def output_folder() -> tuple[Mapping[str, tuple[int, int]], bool, bool]:
+            """What the output folder holds, whether it was found by the folder times, and
+            whether it is as the last build left it: asked for as late as may be, so that the
+            helper looks meanwhile."""
+            existing, by_folder_times = looking.next()
+            return (AsLeft(previous), by_folder_times, True) if existing is None else (existing, by_folder_times, False)
 
         if done and done[0] == inputs and output_folder()[2]:
             # nothing changed: nothing to do (the warnings of that build still stand)
@@ -314,19 +315,20 @@ def build(root: Path, out: Path, accept_removals: bool = False, progress: Progre
 
 def _look(root: Path, out: Path, cache: BuildCache) -> Iterator[Any]:
     """The files a build of `root` reads (`input_files`), with their digest; then what the
-    output folder holds (None: what the last build left, as `cache` remembers it) with the
-    folder times it was found with (`known_files`), if it was."""
+    output folder holds (None: what the last build left, as `cache` remembers it) and whether
+    it was found by the folder times that build recorded (`known_files`)."""
     files = input_files(root, theme_dirs(root))
     yield files, files_digest(files)
     reading = cache.reader()  # this runs in a forked helper, mostly
     try:
-        left, folders = reading.output_stamps(out), reading.memo(f"folders:{out}")
+        left, folders = reading.output_stamps(out), reading.folder_times(out)
     finally:
         reading.close()
     existing = known_files(out, left, folders) if folders else None
+    by_folder_times = existing is not None
     if existing is None:
-        existing, folders = survey(out), None
-    yield None if existing == left else existing, folders
+        existing = survey(out)
+    yield None if existing == left else existing, by_folder_times
 
 
 def check(root: Path, problems: Problems | None = None, accept_removals: bool = False) -> Site:
@@ -504,8 +506,9 @@ def _publish(staging: Staging, files: dict[str, Written], staged: set[str], shar
     previous, removed = staging.previous, set(staging.existing) - set(files)
     cache.remember_outputs(staging.out, {n: w for n, w in placed.items() if previous.get(n) != w},
                            set(previous) - set(placed))
-    before = staging.folders
-    cache.remember(f"folders:{staging.out}", folder_times(staging.out, staged | removed if before else placed, before))
+    partly = staging.by_folder_times  # else the times of every folder are recorded again
+    cache.remember_folder_times(staging.out, folder_times(staging.out, staged | removed if partly else placed),
+                                whole=not partly)
     return len(staged), len(removed)
 
 

@@ -41,7 +41,7 @@ from . import __version__
 from .history import CACHE_DIR
 from .model import without_text
 
-DATABASE = "build-v6.sqlite"  # the version of SCHEMA: a file of another is deleted
+DATABASE = "build-v7.sqlite"  # the version of SCHEMA: a file of another is deleted
 JINJA_DIR = "jinja-v1"  # compiled templates (Jinja's own bytecode cache)
 CHECKPOINT_PAGES = 16384  # the write-ahead log is copied into the file when it holds this many pages (64 MB)
 # Libraries whose output ends up in the pages: a new version must not reuse old HTML.
@@ -60,6 +60,7 @@ CREATE TABLE IF NOT EXISTS bundles (folder TEXT, number INTEGER, data BLOB, PRIM
 CREATE TABLE IF NOT EXISTS html (key BLOB PRIMARY KEY, size INTEGER, assets BLOB, links BLOB, html BLOB);
 CREATE TABLE IF NOT EXISTS outputs (folder TEXT, file TEXT, signature BLOB, size INTEGER,
                                     mtime INTEGER, sha256 TEXT, PRIMARY KEY (folder, file)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS folders (out TEXT, folder TEXT, mtime INTEGER, PRIMARY KEY (out, folder)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS memo (key TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE IF NOT EXISTS places (fingerprint BLOB PRIMARY KEY, path TEXT, place TEXT);
 CREATE TABLE IF NOT EXISTS snapshots (folder TEXT, file TEXT, signature BLOB, data BLOB,
@@ -224,7 +225,7 @@ class BuildCache:
                 row = db.execute("SELECT value FROM meta WHERE key = 'code'").fetchone()
                 if row is None or row[0] != code:  # made by other code: start afresh
                     db.executescript("BEGIN IMMEDIATE; DELETE FROM sources; DELETE FROM html;"
-                                     "DELETE FROM outputs; DELETE FROM memo; DELETE FROM places; DELETE FROM bundles;"
+                                     "DELETE FROM outputs; DELETE FROM folders; DELETE FROM memo; DELETE FROM places; DELETE FROM bundles;"
                                      "DELETE FROM snapshots; COMMIT;")
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (code,))
                 return db
@@ -393,6 +394,21 @@ class BuildCache:
         self._write("DELETE FROM snapshots WHERE folder = ? AND file = ?", ((key, f) for f in removed))
         self._write("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?, ?, ?)",
                     ((key, f, w.signature, w.size, w.mtime_ns, w.sha256) for f, w in changed.items()))
+
+    def folder_times(self, out: Path) -> dict[str, int]:
+        """The mtime of each folder of `out` holding a file, as the last build left it
+        (`output.folder_times`; "" is `out` itself)."""
+        return dict(self._read("SELECT folder, mtime FROM folders WHERE out = ?", (str(out),)))
+
+    def remember_folder_times(self, out: Path, times: dict[str, int | None], whole: bool) -> None:
+        """`times` of the folders a build wrote in or removed from (None: gone), or, `whole`,
+        of every folder."""
+        key = str(out)
+        if whole:
+            self._write("DELETE FROM folders WHERE out = ?", [(key,)])
+        self._write("DELETE FROM folders WHERE out = ? AND folder = ?", ((key, d) for d, t in times.items() if t is None))
+        self._write("INSERT OR REPLACE INTO folders VALUES (?, ?, ?)",
+                    ((key, d, t) for d, t in times.items() if t is not None))
 
     def snapshots(self, folder: Path, files: list[str]) -> dict[str, tuple[bytes, bytes]]:
         """file → (signature, data) of the snapshots remembered for `files`."""

@@ -23,9 +23,9 @@ from pathlib import Path
 from .cache import Written
 from .errors import Problems, Source
 
-# what an output folder holds (file → size and mtime; None: look), the folder times it was
-# found with (`known_files`), and whether it is as the last build left it
-Found = tuple[Mapping[str, tuple[int, int]] | None, dict[str, int] | None, bool]
+# what an output folder holds (file → size and mtime; None: look), whether it was found by
+# the folder times the last build recorded (`known_files`), and whether it is as that build left it
+Found = tuple[Mapping[str, tuple[int, int]] | None, bool, bool]
 
 MARKER = ".gongshi-output"
 MARKER_TEXT = "gongshi 生成的网站目录；重新构建时会整体替换。\n"
@@ -75,19 +75,19 @@ def survey(folder: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
-def folder_times(folder: Path, names: Iterable[str], before: dict[str, int] | None = None) -> dict[str, int]:
-    """The mtime of `folder` and of every folder under it holding one of `names`; with
-    `before` (the times before `names` were written or removed), only theirs are read again."""
+def folder_times(folder: Path, names: Iterable[str]) -> dict[str, int | None]:
+    """The mtime of `folder` ("") and of every folder under it holding one of `names` (None:
+    gone)."""
     wanted = {""}
     for name in names:
         parts = name.split("/")[:-1]
         wanted.update("/".join(parts[:n]) for n in range(1, len(parts) + 1))
-    times = dict(before or {})
+    times: dict[str, int | None] = {}
     for d in wanted:
         try:
             times[d] = os.stat(os.path.join(folder, d)).st_mtime_ns
         except OSError:
-            times.pop(d, None)
+            times[d] = None
     return times
 
 
@@ -116,25 +116,25 @@ class Staging:
     build cache; empty without one). A file still as recorded is trusted to hold the bytes
     recorded; any other file of the output folder is compared byte for byte.
 
-    What the folder holds (`existing`, `folders`, `as_left`) may be given as a `look`, asked
+    What the folder holds (`existing`, `by_folder_times`, `as_left`) may be given as a `look`, asked
     for when first needed: a helper looks at the folder meanwhile (build.py), and a build
     after a ledger edit has 70 ms of planning to do before it needs the answer.
     """
 
     def __init__(self, out: Path, previous: dict[str, Written] | None = None,
-                 existing: Mapping[str, tuple[int, int]] | None = None, folders: dict[str, int] | None = None,
+                 existing: Mapping[str, tuple[int, int]] | None = None, by_folder_times: bool = False,
                  as_left: bool = False, look: Callable[[], Found] | None = None):
         self.out = out.resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self.previous = previous or {}
-        self._look = look or (lambda: (existing, folders, as_left))
+        self._look = look or (lambda: (existing, by_folder_times, as_left))
         self._signed: dict[str, bytes] | None = None  # each file's signature in `previous`
         self.root = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-", dir=self.out.parent))
 
     @functools.cached_property
     def _found(self) -> Found:
-        existing, folders, as_left = self._look()
-        return survey(self.out) if existing is None else existing, folders, as_left and existing is not None
+        existing, by_folder_times, as_left = self._look()
+        return survey(self.out) if existing is None else existing, by_folder_times, as_left and existing is not None
 
     def look(self) -> None:
         """Find out now what the folder holds, if not yet known."""
@@ -146,8 +146,9 @@ class Staging:
         return self._found[0]  # type: ignore[return-value]
 
     @property
-    def folders(self) -> dict[str, int] | None:
-        """The folder times `existing` was found with (`known_files`), if it was."""
+    def by_folder_times(self) -> bool:
+        """Whether `existing` was found by the folder times the last build recorded
+        (`known_files`): then only the folders a build writes in need recording again."""
         return self._found[1]
 
     @property

@@ -363,9 +363,9 @@ def test_the_look_at_the_output_folder_reads_the_cache_on_its_own_connection(
         finally:
             cache.close()
 
-    (stamps, stamped), (existing, folders) = look()  # type: ignore[misc]
+    (stamps, stamped), (existing, by_folder_times) = look()  # type: ignore[misc]
     assert str(small_site / LEDGER) in stamps and stamped == incremental.files_digest(stamps)
-    assert existing is None and folders  # as the last build left it
+    assert existing is None and by_folder_times  # as the last build left it
     (out / "index.html").write_text("改过", encoding="utf-8")
     _, (existing, _) = look()
     assert existing is not None and existing["index.html"][0] == len("改过".encode())  # type: ignore[index]
@@ -520,3 +520,33 @@ def test_the_input_files_are_every_file_a_build_reads(small_site: Path, tmp_path
     assert sum(1 for name in found if name.endswith("pic.txt")) == 1  # the linked folder, once
     found = {name: stamp for name, stamp in found.items() if not name.endswith("pic.txt")}
     assert found == expected and found[str(small_site / "content/broken.md")] is None
+
+
+def test_the_folder_times_recorded_are_the_folders_own_after_each_kind_of_build(
+        small_site: Path, tmp_path: Path) -> None:
+    """The cache records the mtime of every folder of the output that holds a file (what
+    tells the next build the folder is as it was left); a build after an edit records those
+    of the folders it wrote in or removed from, and the record stays whole and true."""
+    from generator.output import folder_times, survey
+
+    out = tmp_path / "out"
+
+    def recorded() -> dict[str, int]:
+        cache = BuildCache(small_site)
+        try:
+            return cache.folder_times(out.resolve())
+        finally:
+            cache.close()
+
+    def real() -> dict[str, int | None]:
+        return folder_times(out, survey(out))
+
+    build(small_site, out)
+    assert recorded() == real() and len(recorded()) > 10
+    for change in ("ledger status", "news body", "unit name"):
+        CHANGES[change](small_site)
+        build(small_site, out)
+        assert recorded() == real(), change
+    (out / "stray.html").write_text("不是生成的", encoding="utf-8")  # found by the folder's time
+    build(small_site, out)
+    assert not (out / "stray.html").exists() and recorded() == real()
