@@ -383,7 +383,7 @@ def _plan_files(root: Path, site: Site, cache: BuildCache, known: Known, code: s
                        every_feed, sets, signatures, staging)
     work += image_jobs(images, pages, root, signatures) + copy_jobs(root, site)
     # after an edit of ledgers alone (site.changed), the bodies are those the last build checked
-    checked = staging.previous if staging is not None and site.changed is not None else None
+    checked = staging.previous.keys() if staging is not None and site.changed is not None else None
     check_links(root, site, itertools.chain(kept, (name for job in work for name in job.files)), problems, checked)
     return Plan(pages, work, kept, feeds, env, planned)
 

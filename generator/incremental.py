@@ -126,8 +126,8 @@ class Fingerprints:
         self.known: Known = dict(known or {})
         self.table: dict[type, Any] = dict(copyreg.dispatch_table)  # type: ignore[arg-type]
         self.table[Records] = self.reduce_records
-        for value, _ in self.known.values():
-            self._reduces(type(value))
+        for kind in {type(value) for value, _ in self.known.values()}:
+            self._reduces(kind)
 
     def _reduces(self, kind: type) -> None:
         if kind not in _PLAIN and kind not in self.table:

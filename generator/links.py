@@ -20,6 +20,7 @@ import html
 import itertools
 import re
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import unquote
@@ -189,7 +190,7 @@ def body_links_exist(config: SiteConfig, body: str, page: str, names: Iterable[s
 
 
 def check_links(root: Path, site: Site, names: Iterable[str], problems: Problems,
-                checked: Iterable[str] | None = None) -> None:
+                checked: AbstractSet[str] | None = None) -> None:
     """E056 for every link into the site whose page is not among `names` (the output files).
     `checked`: the files of the last build, when the bodies are as they were then (only
     ledgers changed since) and so were all found to link to those files: the bodies' links
@@ -197,7 +198,7 @@ def check_links(root: Path, site: Site, names: Iterable[str], problems: Problems
     files = SiteFiles((*names, urls.MANIFEST), site.config.search)
     resolver = Resolver(site.config)
     lines = _BodyLines(root)
-    gone = checked is None or any(name not in files.names for name in checked if not name.startswith(urls.PAGEFIND))
+    gone = checked is None or any(not name.startswith(urls.PAGEFIND) for name in checked - files.names)
     for link in itertools.chain(field_links(site), body_links(site) if gone else ()):
         found = resolver.target(link.href, link.page)
         if found is None or files.exists(found.path):
