@@ -200,6 +200,17 @@ class Staging:
     def discard(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
 
+    def _remove_folders(self, staged: Iterable[str]) -> None:
+        """The staging folder, once the `staged` files are moved out of it: the folders that
+        held them, deepest first (rmtree, which looks into each, took 3-5 ms after an edit)."""
+        folders = {"/".join(parts[:n]) for name in staged for parts in [name.split("/")] for n in range(1, len(parts))}
+        try:
+            for folder in sorted(folders, key=lambda f: -f.count("/")):
+                os.rmdir(self.root / folder)
+            os.rmdir(self.root)
+        except OSError:  # something else in it
+            self.discard()
+
     def publish(self, files: dict[str, Written], staged: set[str]) -> dict[str, Written]:
         """Put the staged files in place and remove what `files` no longer lists.
 
@@ -216,7 +227,7 @@ class Staging:
                 _remove(self.out, name)
             if not (self.out / MARKER).is_file():
                 (self.out / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-            self.discard()
+            self._remove_folders(staged)
         placed = dict(files)
         for name in staged:
             stat = os.stat(self.out / name)

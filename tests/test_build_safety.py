@@ -91,6 +91,19 @@ def test_failure_while_rendering_discards_the_staging_folder(small_site: Path, t
     assert leftovers(tmp_path) == []
 
 
+def test_a_build_that_writes_a_few_files_leaves_no_staging_folder(small_site: Path, tmp_path: Path) -> None:
+    """After an edit, the staged files are moved into place from folders several deep, and
+    the staging folder, with the folders that held them, is gone."""
+    out = tmp_path / "out"
+    build(small_site, out)
+    ledger = small_site / "content/rectification/edu.yml"
+    ledger.write_text(ledger.read_text(encoding="utf-8").replace("    status: 整改中\n", "    status: 未启动\n", 1),
+                      encoding="utf-8")
+    report = build(small_site, out)
+    assert 0 < report.written < report.files and any(n.count("/") >= 3 for n in snapshot(out))
+    assert leftovers(tmp_path) == []
+
+
 # ---- content/ is read only ----------------------------------------------------------------
 
 
