@@ -170,15 +170,40 @@ def hrefs(body_html: str) -> list[str]:
     return _HREF.findall(body_html)
 
 
-def body_links(site: Site) -> Iterator[Link]:
-    """The links of every Markdown body (`Site.hrefs`), with the page it is shown on."""
+def body_links(site: Site, ending: frozenset[str] | None = None) -> Iterator[Link]:
+    """The links of every Markdown body (`Site.hrefs`), with the page it is shown on; with
+    `ending`, only those whose path may end in one of those segments (`_may_end_in`)."""
     records: list[tuple[str, Article | Meeting | Page, str]]
     records = [(r.kind, r, urls.article(r)) for r in (*site.content.articles, *site.content.documents)]
     records += [("meeting", m, urls.meeting(m)) for m in site.content.meetings]
     records += [("page", p, urls.page(p)) for p in site.content.pages]
     for kind, record, page in records:
         for href in site.hrefs.get((kind, record.id), ()):
-            yield Link(html.unescape(href), record.origin, page, record.body_line)
+            if ending is None or _may_end_in(href, ending):
+                yield Link(html.unescape(href), record.origin, page, record.body_line)
+
+
+def _last_segments(files: Iterable[str]) -> frozenset[str] | None:
+    """The last segment of each path that serves one of `files` ("a/b/index.html": "b" of
+    "a/b/" and "index.html" of itself); None for a file at the top (the home page's path is
+    empty)."""
+    found = set()
+    for name in files:
+        parts = name.split("/")
+        if len(parts) == 1:
+            return None
+        found.add(parts[-1])
+        if parts[-1] == "index.html":
+            found.add(parts[-2])
+    return frozenset(found)
+
+
+def _may_end_in(href: str, segments: frozenset[str]) -> bool:
+    """Whether a link written `href` may lead to a path whose last segment is one of
+    `segments`: its own last segment is the target's, unless it is empty, "." or ".." (then
+    the page it is on tells) or escaped (then the resolver must say)."""
+    last = href.partition("#")[0].partition("?")[0].rstrip("/").rpartition("/")[2]
+    return last in segments or last in ("", ".", "..") or "%" in last or "&" in last
 
 
 def body_links_exist(config: SiteConfig, body: str, page: str, names: Iterable[str]) -> bool:
@@ -198,8 +223,10 @@ def check_links(root: Path, site: Site, names: Iterable[str], problems: Problems
     files = SiteFiles((*names, urls.MANIFEST), site.config.search)
     resolver = Resolver(site.config)
     lines = _BodyLines(root)
-    gone = checked is None or any(not name.startswith(urls.PAGEFIND) for name in checked - files.names)
-    for link in itertools.chain(field_links(site), body_links(site) if gone else ()):
+    gone = None if checked is None else [n for n in checked - files.names if not n.startswith(urls.PAGEFIND)]
+    # the bodies' links are looked at again only where they may lead to a file gone since
+    bodies = body_links(site) if gone is None else body_links(site, _last_segments(gone)) if gone else ()
+    for link in itertools.chain(field_links(site), bodies):
         found = resolver.target(link.href, link.page)
         if found is None or files.exists(found.path):
             continue

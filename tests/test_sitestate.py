@@ -244,16 +244,17 @@ def test_a_ledger_edit_fingerprints_each_row_of_the_open_data_once(
 def test_a_ledger_edit_looks_at_the_bodies_links_again_only_when_a_file_is_gone(
         small_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The bodies are those the last build checked against its files: their links are looked
-    at again when one of those files is gone (an item taken out), not after a step of progress."""
+    at again when one of those files is gone (an item taken out), not after a step of progress,
+    and only those that may lead to it (the last segment of their path is the gone page's)."""
     from generator import links
 
     out = built(small_site, tmp_path)
     looked: list[object] = []
     real = links.body_links
 
-    def counted(site: object) -> object:
-        looked.append(site)
-        return real(site)  # type: ignore[arg-type]
+    def counted(site: object, ending: frozenset[str] | None = None) -> object:
+        looked.append(ending)
+        return real(site, ending)  # type: ignore[arg-type]
 
     monkeypatch.setattr(links, "body_links", counted)
     EDITS["progress"](small_site)
@@ -262,8 +263,23 @@ def test_a_ledger_edit_looks_at_the_bodies_links_again_only_when_a_file_is_gone(
     text = (small_site / LEDGER).read_text(encoding="utf-8")
     (small_site / LEDGER).write_text(text[: text.index("  - id: r04\n")], encoding="utf-8")  # r04's page is gone
     build(small_site, out)
-    assert len(looked) == 1
+    assert len(looked) == 1 and looked[0] is not None and "r04" in looked[0]  # type: ignore[operator]
     assert tree(out) == clean_tree(small_site, tmp_path)
+
+
+@pytest.mark.parametrize("link", ["/qzlx/rectification/edu/r04/", "../../rectification/edu/r04/",
+                                  "https://example.gov.cn/qzlx/rectification/edu/r04/index.html#进展",
+                                  "../../rectification/edu/r04/../r04/.", "../../rectification/edu/r0%34/"])
+def test_a_body_link_to_a_page_a_ledger_edit_takes_away_is_reported(small_site: Path, tmp_path: Path,
+                                                                     link: str) -> None:
+    """However the link to the page is written, the build that takes the page away finds it."""
+    replace(small_site, NEWS, "听取居民意见。", f"听取居民意见，[公车私用]({link})。")
+    out = built(small_site, tmp_path)
+    text = (small_site / LEDGER).read_text(encoding="utf-8")
+    (small_site / LEDGER).write_text(text[: text.index("  - id: r04\n")], encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        build(small_site, out)
+    assert [(e.file, e.code) for e in failed.value.problems.errors] == [(NEWS, "E056")]
 
 
 def test_the_news_quick_build_still_follows_a_ledger_build(small_site: Path, tmp_path: Path) -> None:
