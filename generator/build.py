@@ -502,10 +502,10 @@ def _publish(staging: Staging, files: dict[str, Written], staged: set[str], shar
     index = manifest({n: w.sha256 for n, w in files.items()}, history, as_of.isoformat())
     _put(staging, files, staged, MANIFEST, index, b"")
     progress.stage("发布")
-    placed = staging.publish(files, staged)
-    previous, removed = staging.previous, set(staging.existing) - set(files)
+    placed, removed = staging.publish(files, staged)
+    previous = staging.previous
     cache.remember_outputs(staging.out, {n: w for n, w in placed.items() if previous.get(n) != w},
-                           set(previous) - set(placed))
+                           set(previous).difference(placed))
     partly = staging.by_folder_times  # else the times of every folder are recorded again
     cache.remember_folder_times(staging.out, folder_times(staging.out, staged | removed if partly else placed),
                                 whole=not partly)

@@ -211,11 +211,13 @@ class Staging:
         except OSError:  # something else in it
             self.discard()
 
-    def publish(self, files: dict[str, Written], staged: set[str]) -> dict[str, Written]:
+    def publish(self, files: dict[str, Written], staged: set[str]) -> tuple[dict[str, Written], set[str]]:
         """Put the staged files in place and remove what `files` no longer lists.
 
-        Returns `files` with the size and mtime each staged file has in the output folder.
+        Returns `files` with the size and mtime each staged file has in the output folder,
+        and the files removed.
         """
+        removed = set(self.existing).difference(files)
         if not self.out.exists():
             (self.root / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
             os.chmod(self.root, 0o755)
@@ -223,7 +225,7 @@ class Staging:
         else:
             for name in sorted(staged):
                 _place(self.out, name, self.root / name)
-            for name in sorted(set(self.existing) - set(files)):
+            for name in sorted(removed):
                 _remove(self.out, name)
             if not (self.out / MARKER).is_file():
                 (self.out / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
@@ -232,7 +234,7 @@ class Staging:
         for name in staged:
             stat = os.stat(self.out / name)
             placed[name] = Written(files[name].signature, stat.st_size, stat.st_mtime_ns, files[name].sha256)
-        return placed
+        return placed, removed
 
 
 def _place(out: Path, name: str, source: Path) -> None:
