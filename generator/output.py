@@ -116,9 +116,9 @@ class Staging:
     build cache; empty without one). A file still as recorded is trusted to hold the bytes
     recorded; any other file of the output folder is compared byte for byte.
 
-    What the folder holds (`existing`, `by_folder_times`, `as_left`) may be given as a `look`, asked
-    for when first needed: a helper looks at the folder meanwhile (build.py), and a build
-    after a ledger edit has 70 ms of planning to do before it needs the answer.
+    What the folder holds (`existing`, `by_folder_times`, `as_left`) may be given as a
+    `look`, asked for when first needed: a helper looks at the folder meanwhile (build.py),
+    and a build after a ledger edit has 70 ms of planning to do before it needs the answer.
     """
 
     def __init__(self, out: Path, previous: dict[str, Written] | None = None,
