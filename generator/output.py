@@ -136,9 +136,9 @@ class Staging:
         existing, by_folder_times, as_left = self._look()
         return survey(self.out) if existing is None else existing, by_folder_times, as_left and existing is not None
 
-    def look(self) -> None:
-        """Find out now what the folder holds, if not yet known."""
-        self._found
+    def look(self) -> Found:
+        """What the folder holds, found out now if not yet known."""
+        return self._found
 
     @property
     def existing(self) -> Mapping[str, tuple[int, int]]:

@@ -314,7 +314,7 @@ def test_the_output_folder_is_looked_at_once_when_first_needed_never_in_a_forked
     monkeypatch.setenv("GONGSHI_JOBS", "2")
     staging = Staging(tmp_path / "out", {}, look=look)
     work = [jobs.Job((f"p{i}.html",), lambda: b"s", lambda i=i: (f"page {i}",)) for i in range(80)]
-    files, staged, _ = jobs.run(work, staging, Problems(), Progress())
+    _, staged, _ = jobs.run(work, staging, Problems(), Progress())
     assert len(staged) == 80 and (staging.root / "p79.html").read_text() == "page 79"
     assert asked.read_text().split() == [str(os.getpid())]
     staging.discard()
