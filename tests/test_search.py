@@ -114,6 +114,22 @@ def test_search_false_builds_without_search(small_site: Path, tmp_path: Path) ->
     assert "data-pagefind-body" not in item and "data-pagefind-meta" not in item
 
 
+def test_a_build_without_search_does_not_import_the_indexer(small_site: Path, tmp_path: Path) -> None:
+    """generator/search.py is imported by a build of a site with search only."""
+    import os
+    import subprocess
+    import sys
+
+    config = small_site / "site_config.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "search: false\n", encoding="utf-8")
+    script = ("import sys\nfrom pathlib import Path\nfrom generator.build import build\n"
+              "build(Path(sys.argv[1]), Path(sys.argv[2]))\nprint('generator.search' in sys.modules)\n")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
+    done = subprocess.run([sys.executable, "-c", script, str(small_site), str(tmp_path / "out")],
+                          capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.split() == ["False"] and (tmp_path / "out/index.html").is_file()
+
+
 @pytest.mark.parametrize("binary", ["missing", "failing"])
 def test_a_pagefind_that_cannot_run_stops_the_build(small_site: Path, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch, binary: str) -> None:
