@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import gc
-import hashlib
 import itertools
 import json
 import tempfile
@@ -32,6 +31,7 @@ from .incremental import (
     Known,
     Signatures,
     Stamps,
+    _digest,
     file_body_ref,
     files_digest,
     input_files,
@@ -459,8 +459,7 @@ def _know_states(site: Site, fingerprints: Fingerprints) -> None:
     for state in site.rect.states:
         item = fingerprints.known.get(id(state.item))
         if item is not None and item[0] is state.item:
-            fingerprints.learn(state, hashlib.blake2b(b"state\0%s\0%d\0%s" % (item[1], state.number, day),
-                                                      digest_size=16).digest())
+            fingerprints.learn(state, _digest(b"state\0%s\0%d\0%s" % (item[1], state.number, day)))
 
 
 def _write_quick(staging: Staging, cache: BuildCache, made: quick.Made, memo: quick.Memo, stamps: Stamps,
